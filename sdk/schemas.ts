@@ -1,0 +1,104 @@
+import { z } from "zod";
+
+/** The statuses the API documents. Any other string is kept as it is and counts as "not finished". */
+export const KNOWN_TASK_STATUSES = ["CREATED", "EXECUTING", "SUCCESS", "FAILED", "DELETED", "CANCELLED"] as const;
+export type KnownTaskStatus = (typeof KNOWN_TASK_STATUSES)[number];
+/** A known status, or any other string the API may add later. */
+export type TaskStatus = KnownTaskStatus | (string & {});
+
+/** Statuses after which a task never changes again, and which a waiter treats as failure. */
+export const FAILED_TASK_STATUSES: readonly string[] = ["FAILED", "DELETED", "CANCELLED"];
+
+function parseParams(raw: string | null | undefined): Record<string, unknown> | null {
+  if (!raw) return null;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+const optionalString = z.string().nullish();
+
+/** A task as the API sends it: every field a string, `params` a JSON document inside a string. */
+export const TaskWireSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  user_name: optionalString,
+  user_id: optionalString,
+  params: optionalString,
+  status: z.string().min(1),
+  created_at: z.string().min(1),
+  updated_at: optionalString,
+});
+export type TaskWire = z.infer<typeof TaskWireSchema>;
+
+/** A task as this package hands it out: camelCase, params parsed, times as ISO strings. */
+export const BackgroundTaskSchema = TaskWireSchema.transform((t) => ({
+  id: t.id,
+  name: t.name,
+  userName: t.user_name ?? null,
+  userId: t.user_id ?? null,
+  status: t.status as TaskStatus,
+  /** The parsed `params` object; null when absent or not a JSON object. */
+  params: parseParams(t.params),
+  /** `params` exactly as the API sent it. */
+  rawParams: t.params ?? null,
+  createdAt: t.created_at,
+  updatedAt: t.updated_at || null,
+}));
+export type BackgroundTask = z.output<typeof BackgroundTaskSchema>;
+
+/** `task_count` is a string on the wire; a number is accepted too. */
+const CountSchema = z.union([z.string().regex(/^\d+$/, "expected a count of digits"), z.number().int().nonnegative()]).transform(Number);
+
+export const ListTasksWireSchema = z.object({
+  task_count: CountSchema,
+  tasks: z.array(z.unknown()),
+});
+
+/** One page of the list API, normalized. */
+export const TaskPageSchema = z
+  .object({ task_count: CountSchema, tasks: z.array(BackgroundTaskSchema) })
+  .transform((p) => ({ taskCount: p.task_count, tasks: p.tasks }));
+export type TaskPage = z.output<typeof TaskPageSchema>;
+
+export const ProgressStepSchema = z
+  .object({
+    name: z.string(),
+    // "statue" is the API's own spelling; "status" is accepted in case it is ever corrected.
+    statue: z.string().nullish(),
+    status: z.string().nullish(),
+    start_time: optionalString,
+    end_time: optionalString,
+  })
+  .transform((s) => ({ name: s.name, status: s.statue ?? s.status ?? "UNKNOWN", startTime: s.start_time ?? null, endTime: s.end_time ?? null }));
+export type ProgressStep = z.output<typeof ProgressStepSchema>;
+
+const Numeric = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/)]).transform(Number);
+
+export const TaskProgressSchema = z
+  .object({
+    progress_percentage: Numeric,
+    remain_time: Numeric.nullish(),
+    step_list: z.array(ProgressStepSchema).nullish(),
+  })
+  .transform((p) => ({ progressPercentage: p.progress_percentage, remainTime: p.remain_time ?? null, steps: p.step_list ?? [] }));
+export type TaskProgress = z.output<typeof TaskProgressSchema>;
+
+/** The error bodies seen from the gateway and the services: flat, nested under `error`, or code/message. */
+export const ErrorBodySchema = z
+  .object({
+    error_code: z.string().optional(),
+    error_msg: z.string().optional(),
+    code: z.string().optional(),
+    message: z.string().optional(),
+    request_id: z.string().optional(),
+    error: z.object({ code: z.string().optional(), message: z.string().optional(), request_id: z.string().optional() }).optional(),
+  })
+  .transform((b) => ({
+    errorCode: b.error_code ?? b.code ?? b.error?.code,
+    errorMsg: b.error_msg ?? b.message ?? b.error?.message,
+    requestId: b.request_id ?? b.error?.request_id,
+  }));

@@ -1,0 +1,34 @@
+import { createHash } from "node:crypto";
+import { canonicalHeaders } from "./canonical-headers";
+import { canonicalQuery, type QueryParams } from "./canonical-query";
+import { canonicalUri } from "./canonical-uri";
+
+export const ALGORITHM = "SDK-HMAC-SHA256";
+
+/** Everything that goes into a signature, already split out of the HTTP request. */
+export interface SigningInput {
+  method: string;
+  /** Decoded path. */
+  path: string;
+  query: QueryParams;
+  /** The headers to sign (names in any case). */
+  headers: Record<string, string>;
+  /** Lower-cased, sorted names of the headers to sign. */
+  signedHeaders: readonly string[];
+  payloadHash: string;
+}
+
+export function canonicalRequest(input: SigningInput): string {
+  return [
+    input.method.toUpperCase(),
+    canonicalUri(input.path),
+    canonicalQuery(input.query),
+    canonicalHeaders(input.headers, input.signedHeaders),
+    input.signedHeaders.join(";"),
+    input.payloadHash,
+  ].join("\n");
+}
+
+export function stringToSign(sdkDate: string, canonical: string): string {
+  return `${ALGORITHM}\n${sdkDate}\n${createHash("sha256").update(canonical).digest("hex")}`;
+}

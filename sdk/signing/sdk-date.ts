@@ -1,0 +1,15 @@
+/** `YYYYMMDDTHHMMSSZ` in UTC, the X-Sdk-Date format. */
+export function formatSdkDate(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+}
+
+const SDK_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+/** The instant an X-Sdk-Date names, or undefined when it is not in that format. */
+export function parseSdkDate(value: string): Date | undefined {
+  const m = SDK_DATE.exec(value);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s] = m;
+  const date = new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s));
+  return formatSdkDate(date) === value ? date : undefined;
+}
