@@ -135,3 +135,21 @@ export class AbortError extends RocketMQTasksError {
     super("ERR_ABORTED", message);
   }
 }
+
+/**
+ * A full listing ended with fewer tasks than the API announced (the server ignored paging, or
+ * over-counted, or pages came back empty). Raised instead of returning a shortened list.
+ */
+export class IncompleteListError extends RocketMQTasksError {
+  readonly collected: number;
+  readonly announced: number;
+  constructor(init: { collected: number; announced: number; pages: number; instanceId: string }) {
+    super(
+      "ERR_INCOMPLETE_LIST",
+      `listing the tasks of instance ${init.instanceId} stopped after ${init.pages} page(s) with ${init.collected} distinct task(s), ` +
+        `but the API announced ${init.announced}: a page was empty or repeated earlier tasks. Retry later; if it persists the API is not honouring "start".`,
+    );
+    this.collected = init.collected;
+    this.announced = init.announced;
+  }
+}

@@ -2,5 +2,10 @@
 export * from "./signing";
 export * from "./errors";
 export * from "./schemas";
+export { RocketMQClient, type ListBackgroundTasksQuery, type ListAllBackgroundTasksQuery, type TaskRef } from "./client";
+export { resolveSettings, CREDENTIAL_ENV_PAIRS, type ClientOptions, type ResolvedSettings, type Env } from "./settings";
+export { waitForBackgroundTask, sharedPollCount, type WaitForBackgroundTaskOptions, type PollEvent } from "./waiting/wait-for-task";
+export { outcomeOf, newestMatch, matches, describeTask, type TaskMatcher, type Outcome } from "./waiting/match";
+export { walkPages, PAGE_SIZE } from "./pagination";
 export { dmsEndpoint } from "./endpoints";
 export { formatApiTime, parseApiTime } from "./validation";

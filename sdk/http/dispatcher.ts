@@ -1,0 +1,22 @@
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
+import type { Env } from "../settings";
+
+const PROXY_VARS = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
+
+/**
+ * One keep-alive dispatcher per client. Proxies come from HTTPS_PROXY / HTTP_PROXY / NO_PROXY
+ * through undici's own EnvHttpProxyAgent; without them a plain Agent avoids the proxy machinery.
+ */
+export function createDispatcher(opts: { timeoutMs: number; insecure: boolean; connections: number }, env: Env = process.env): Dispatcher {
+  const tls = { rejectUnauthorized: !opts.insecure, timeout: Math.min(opts.timeoutMs, 10_000) };
+  const common = {
+    keepAliveTimeout: 10_000,
+    connections: opts.connections,
+    headersTimeout: opts.timeoutMs,
+    bodyTimeout: opts.timeoutMs,
+  };
+  if (PROXY_VARS.some((name) => env[name])) {
+    return new EnvHttpProxyAgent({ ...common, connect: tls, requestTls: tls });
+  }
+  return new Agent({ ...common, connect: tls });
+}

@@ -1,0 +1,229 @@
+import { request, type Dispatcher } from "undici";
+import type { z } from "zod";
+import { AbortError, ConnectionError, HuaweiCloudApiError, ResponseValidationError, TimeoutError } from "../errors";
+import { ErrorBodySchema } from "../schemas";
+import type { ResolvedSettings } from "../settings";
+import { percentEncode, signRequest, type Credentials } from "../signing";
+import { fullJitterDelay, retryAfterMs, sleep } from "./backoff";
+import { clockOffsetFrom401 } from "./clock-skew";
+import { createDispatcher } from "./dispatcher";
+import { backOffTogether, throttleKey, throttleWaitMs } from "./throttle";
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const SAFE_METHODS = new Set(["GET", "HEAD"]);
+
+export interface ApiCall {
+  method: "GET" | "DELETE";
+  /** Path segments after the endpoint's base path; each is encoded exactly once here. */
+  segments: readonly string[];
+  query?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+interface Attempt {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function header(headers: Attempt["headers"], name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function isAbort(err: unknown): boolean {
+  return err instanceof Error && (err.name === "AbortError" || (err as { code?: string }).code === "UND_ERR_ABORTED");
+}
+
+function describeNetworkError(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: string }).code;
+    return code ? `${code}: ${err.message}` : err.message;
+  }
+  return String(err);
+}
+
+/**
+ * Sends signed requests: one dispatcher, every attempt signed afresh (a retry never re-sends an
+ * expired X-Sdk-Date), retries only where they are safe, and 401/403 never retried (five failed
+ * authentications lock the access key for five minutes).
+ */
+export class Transport {
+  readonly #credentials: Credentials;
+  readonly #settings: Omit<ResolvedSettings, "credentials">;
+  readonly #dispatcher: Dispatcher;
+  readonly #throttleKey: string;
+  #clockOffsetMs = 0;
+  #closed = false;
+
+  constructor(settings: ResolvedSettings) {
+    const { credentials, ...rest } = settings;
+    this.#credentials = credentials;
+    this.#settings = rest;
+    this.#dispatcher = createDispatcher({ timeoutMs: settings.timeoutMs, insecure: settings.insecure, connections: Math.max(8, settings.pageConcurrency * 2) });
+    this.#throttleKey = throttleKey(settings.endpoint.origin, credentials.accessKey);
+  }
+
+  /** The local clock's correction learnt from the gateway, in ms. */
+  get clockOffsetMs(): number {
+    return this.#clockOffsetMs;
+  }
+
+  buildUrl(call: Pick<ApiCall, "segments" | "query">): URL {
+    const base = this.#settings.endpoint;
+    const basePath = base.pathname.replace(/\/+$/, "");
+    const url = new URL(base.origin + basePath + "/" + call.segments.map(percentEncode).join("/"));
+    for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.append(key, value);
+    // URLSearchParams writes spaces as "+", which the gateway would read as a plus sign.
+    url.search = url.search.replace(/\+/g, "%20");
+    return url;
+  }
+
+  /** Sends the call and parses a 2xx body with `schema`; every failure is one of the package's error classes. */
+  async send<S extends z.ZodType>(call: ApiCall, schema: S): Promise<z.output<S>> {
+    if (this.#closed) throw new ConnectionError({ method: call.method, path: "/" + call.segments.join("/"), reason: "the client is closed", attempts: 0 });
+    const url = this.buildUrl(call);
+    const ctx = { method: call.method, path: url.pathname };
+    const { maxRetries, retryBudgetMs, timeoutMs, logger } = this.#settings;
+    const deadline = Date.now() + retryBudgetMs;
+    const retryable = SAFE_METHODS.has(call.method);
+    let attempts = 0;
+    let skewCorrected = false;
+
+    for (;;) {
+      const wait = throttleWaitMs(this.#throttleKey);
+      if (wait > 0) await this.#sleep(wait, call.signal);
+      attempts++;
+      const started = Date.now();
+      let attempt: Attempt;
+      try {
+        attempt = await this.#attempt(url, call, timeoutMs);
+      } catch (err) {
+        if (call.signal?.aborted) throw new AbortError();
+        const timedOut = err instanceof AttemptTimeout;
+        logger?.(`${call.method} ${url.pathname}${url.search} -> ${timedOut ? "timeout" : describeNetworkError(err)} (attempt ${attempts})`);
+        const delay = fullJitterDelay(attempts - 1);
+        if (retryable && attempts <= maxRetries && Date.now() + delay < deadline) {
+          await this.#sleep(delay, call.signal);
+          continue;
+        }
+        if (timedOut) throw new TimeoutError(`${call.method} ${url.pathname} got no complete answer within ${timeoutMs} ms, ${attempts} attempt(s)`, timeoutMs);
+        throw new ConnectionError({ ...ctx, reason: describeNetworkError(err), attempts, cause: err });
+      }
+
+      const requestId = header(attempt.headers, "x-request-id");
+      logger?.(`${call.method} ${url.pathname}${url.search} -> ${attempt.status} in ${Date.now() - started} ms (attempt ${attempts}${requestId ? `, request id ${requestId}` : ""})`);
+
+      if (attempt.status >= 200 && attempt.status < 300) return this.#parse(attempt, schema, ctx, requestId);
+
+      const error = this.#apiError(attempt, ctx, requestId, attempts);
+      if (attempt.status === 401 && !skewCorrected) {
+        const offset = clockOffsetFrom401(error.errorMsg, header(attempt.headers, "date"), Date.now());
+        if (offset !== undefined) {
+          skewCorrected = true;
+          this.#clockOffsetMs = offset;
+          logger?.(`clock differs from the gateway's by ${Math.round(offset / 1000)} s; signing again with the gateway's time`);
+          continue;
+        }
+      }
+      if (!retryable || !RETRYABLE_STATUS.has(attempt.status) || attempts > maxRetries) throw error;
+      const after = attempt.status === 429 ? retryAfterMs(header(attempt.headers, "retry-after")) : undefined;
+      if (after !== undefined) backOffTogether(this.#throttleKey, after);
+      const delay = after ?? fullJitterDelay(attempts - 1);
+      if (Date.now() + delay >= deadline) throw error;
+      if (after === undefined) await this.#sleep(delay, call.signal);
+    }
+  }
+
+  async #attempt(url: URL, call: ApiCall, timeoutMs: number): Promise<Attempt> {
+    const headers = signRequest(
+      { method: call.method, url, headers: { "Content-Type": "application/json", "X-Project-Id": this.#settings.projectId } },
+      this.#credentials,
+      { date: new Date(Date.now() + this.#clockOffsetMs) },
+    );
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new AttemptTimeout()), timeoutMs);
+    const signal = call.signal ? AbortSignal.any([call.signal, timeout.signal]) : timeout.signal;
+    try {
+      const res = await request(url, { method: call.method, headers, dispatcher: this.#dispatcher, signal });
+      const body = await res.body.text();
+      return { status: res.statusCode, headers: res.headers, body };
+    } catch (err) {
+      if (timeout.signal.aborted) throw new AttemptTimeout();
+      if (isAbort(err) && call.signal?.aborted) throw new AbortError();
+      const code = (err as { code?: string }).code;
+      if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT") throw new AttemptTimeout();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #parse<S extends z.ZodType>(attempt: Attempt, schema: S, ctx: { method: string; path: string }, requestId: string | undefined): z.output<S> {
+    let json: unknown;
+    if (attempt.status === 204 || attempt.body === "") json = {};
+    else {
+      try {
+        json = JSON.parse(attempt.body);
+      } catch {
+        throw new ResponseValidationError({ ...ctx, field: "(body)", reason: `not JSON (${attempt.body.length} bytes starting ${JSON.stringify(attempt.body.slice(0, 40))})`, requestId });
+      }
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ResponseValidationError({ ...ctx, field: issue.path.length ? issue.path.join(".") : "(body)", reason: issue.message, requestId });
+    }
+    return parsed.data;
+  }
+
+  #apiError(attempt: Attempt, ctx: { method: string; path: string }, headerRequestId: string | undefined, attempts: number): HuaweiCloudApiError {
+    let fields: { errorCode?: string; errorMsg?: string; requestId?: string } = {};
+    try {
+      const parsed = ErrorBodySchema.safeParse(JSON.parse(attempt.body));
+      if (parsed.success) fields = parsed.data;
+    } catch {
+      // A proxy or load balancer may answer with HTML or plain text: keep a short excerpt below.
+    }
+    const errorMsg = fields.errorMsg ?? (attempt.body.trim().slice(0, 200) || `HTTP ${attempt.status} with an empty body`);
+    return new HuaweiCloudApiError({
+      ...ctx,
+      status: attempt.status,
+      errorCode: fields.errorCode ?? "UNKNOWN",
+      // The gateway echoes its canonical request on a signature mismatch, signed headers included.
+      errorMsg: redactSecrets(errorMsg, this.#credentials),
+      requestId: headerRequestId ?? fields.requestId,
+      attempts,
+    });
+  }
+
+  async #sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      await sleep(ms, signal);
+    } catch {
+      throw new AbortError();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#dispatcher.close();
+  }
+}
+
+/** Removes the secret key and the security token from text that came back from the server. */
+export function redactSecrets(text: string, credentials: Credentials): string {
+  let out = text.replace(/(x-security-token:)[^|\n]*/gi, "$1[redacted]");
+  for (const secret of [credentials.secretKey, credentials.securityToken]) {
+    if (secret) out = out.split(secret).join("[redacted]");
+  }
+  return out;
+}
+
+class AttemptTimeout extends Error {
+  constructor() {
+    super("attempt timed out");
+    this.name = "AttemptTimeout";
+  }
+}

@@ -1,0 +1,166 @@
+import { dmsEndpoint } from "./endpoints";
+import { ConfigurationError, ValidationError } from "./errors";
+import type { Credentials } from "./signing";
+import { describe, requireId, requireInteger } from "./validation";
+
+/** What a `RocketMQClient` is constructed with. Every field is optional: the environment fills the gaps. */
+export interface ClientOptions {
+  /** Region such as `cn-north-4`; picks the endpoint unless `endpoint` is given. Env `HW_REGION_NAME`. */
+  region?: string;
+  /** Full endpoint URL, e.g. an emulator's `http://127.0.0.1:4566`. Env `HW_DMS_ENDPOINT`. */
+  endpoint?: string;
+  /** Project id. Env `HW_PROJECT_ID`. */
+  projectId?: string;
+  /** AK/SK (and token for temporary credentials). Env `HW_ACCESS_KEY`/`HW_SECRET_KEY`/`HW_SECURITY_TOKEN`, `HUAWEICLOUD_SDK_AK`/`_SK`, `CLOUD_SDK_AK`/`_SK`. */
+  credentials?: Credentials;
+  /** Time budget of one request attempt, connect to last byte. Default 30 000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt, for safe methods on 429/5xx/connection errors. Env `HW_MAX_RETRIES`. Default 5. */
+  maxRetries?: number;
+  /** Total time one call may spend across its retries. Default 120 000. */
+  retryBudgetMs?: number;
+  /** Pages fetched at once by `listAllBackgroundTasks`. Default 4. */
+  pageConcurrency?: number;
+  /** Skip TLS verification. Env `HW_INSECURE`. Default false. */
+  insecure?: boolean;
+  /** Receives one line per request attempt (method, path, status, attempt, request id); never a secret. Env `ROCKETMQ_TASKS_DEBUG=1` logs to stderr. */
+  logger?: (line: string) => void;
+}
+
+/** Settings after every source was consulted: what the client runs with. */
+export interface ResolvedSettings {
+  endpoint: URL;
+  region: string | undefined;
+  projectId: string;
+  credentials: Credentials;
+  /** Where the credentials came from, for messages (never the values). */
+  credentialSource: string;
+  timeoutMs: number;
+  maxRetries: number;
+  retryBudgetMs: number;
+  pageConcurrency: number;
+  insecure: boolean;
+  logger: ((line: string) => void) | undefined;
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** Env variable pairs for AK/SK, in precedence order. */
+export const CREDENTIAL_ENV_PAIRS = [
+  ["HW_ACCESS_KEY", "HW_SECRET_KEY"],
+  ["HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"],
+  ["CLOUD_SDK_AK", "CLOUD_SDK_SK"],
+] as const;
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+function resolveCredentials(options: ClientOptions, env: Env): { credentials: Credentials; source: string } {
+  if (options.credentials !== undefined) {
+    const c = options.credentials;
+    if (c === null || typeof c !== "object") throw new ValidationError("credentials", `expected { accessKey, secretKey }, got ${describe(c)}`, "Pass credentials as { accessKey, secretKey, securityToken? }.");
+    for (const key of ["accessKey", "secretKey"] as const) {
+      if (typeof c[key] !== "string" || c[key].trim() === "") {
+        throw new ValidationError(`credentials.${key}`, "is missing or empty", `Pass a non-empty credentials.${key}, or leave credentials out to read them from the environment.`);
+      }
+    }
+    if (c.securityToken !== undefined && typeof c.securityToken !== "string") {
+      throw new ValidationError("credentials.securityToken", "is not a string", "Pass the security token of temporary credentials as a string, or leave it out.");
+    }
+    return { credentials: { accessKey: c.accessKey.trim(), secretKey: c.secretKey, securityToken: nonEmpty(c.securityToken) }, source: "options" };
+  }
+  for (const [akVar, skVar] of CREDENTIAL_ENV_PAIRS) {
+    const accessKey = nonEmpty(env[akVar]);
+    const secretKey = nonEmpty(env[skVar]);
+    if (accessKey && secretKey) {
+      const securityToken = akVar === "HW_ACCESS_KEY" ? nonEmpty(env.HW_SECURITY_TOKEN) : undefined;
+      return { credentials: { accessKey, secretKey, securityToken }, source: `env ${akVar}/${skVar}` };
+    }
+  }
+  throw new ConfigurationError(
+    "credentials",
+    "no access key and secret key were found",
+    "Pass credentials: { accessKey, secretKey } to the client, set Pulumi config huaweicloud:accessKey and huaweicloud:secretKey (--secret), " +
+      `or export one of the pairs ${CREDENTIAL_ENV_PAIRS.map(([a, s]) => `${a}/${s}`).join(", ")} (plus HW_SECURITY_TOKEN for temporary credentials).`,
+  );
+}
+
+function resolveEndpoint(options: ClientOptions, env: Env, region: string | undefined): URL {
+  const raw = nonEmpty(options.endpoint) ?? nonEmpty(env.HW_DMS_ENDPOINT);
+  if (raw !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ValidationError("endpoint", `${JSON.stringify(raw)} is not a URL`, 'Write it with its scheme, e.g. "https://dms.cn-north-4.myhuaweicloud.com".');
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      throw new ValidationError("endpoint", `scheme ${url.protocol} is not http or https`, 'Use an https:// endpoint (or http:// for a local emulator).');
+    }
+    if (url.search || url.hash || url.username || url.password) {
+      throw new ValidationError("endpoint", "has a query, fragment or user info", "Give only scheme, host, port and an optional base path.");
+    }
+    return url;
+  }
+  if (region !== undefined) return new URL(dmsEndpoint(region));
+  throw new ConfigurationError(
+    "region",
+    "neither a region nor an endpoint was given",
+    "Pass region (e.g. \"cn-north-4\") or endpoint to the client, set Pulumi config huaweicloud:region (or huaweicloud:endpoints.dms), or export HW_REGION_NAME or HW_DMS_ENDPOINT.",
+  );
+}
+
+const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
+
+function optionalNumberFromEnv(field: string, value: string | undefined): number | undefined {
+  const v = nonEmpty(value);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new ValidationError(field, `${JSON.stringify(v)} is not a whole number`, `Set ${field} to a number such as 5, or unset it.`);
+  return Number(v);
+}
+
+function parseBoolean(field: string, value: string | undefined): boolean | undefined {
+  const v = nonEmpty(value)?.toLowerCase();
+  if (v === undefined) return undefined;
+  if (["1", "true", "yes"].includes(v)) return true;
+  if (["0", "false", "no"].includes(v)) return false;
+  throw new ValidationError(field, `${JSON.stringify(value)} is not a boolean`, `Set ${field} to true or false.`);
+}
+
+/**
+ * Resolves every setting in one place, in one order: explicit options, then `HW_*` env, then the
+ * official SDK samples' env names. Pure: the environment is a parameter.
+ */
+export function resolveSettings(options: ClientOptions = {}, env: Env = process.env): ResolvedSettings {
+  if (options === null || typeof options !== "object") throw new ValidationError("options", `expected an object, got ${describe(options)}`, "Pass client options as an object, or nothing.");
+  const region = nonEmpty(options.region) ?? nonEmpty(env.HW_REGION_NAME);
+  if (region !== undefined && !REGION.test(region)) {
+    throw new ValidationError("region", `${JSON.stringify(region)} is not a region name`, 'Use a region id such as "cn-north-4" or "ap-southeast-1".');
+  }
+  const endpoint = resolveEndpoint(options, env, region);
+  const projectRaw = nonEmpty(options.projectId) ?? nonEmpty(env.HW_PROJECT_ID);
+  if (projectRaw === undefined) {
+    throw new ConfigurationError(
+      "projectId",
+      "no project id was given",
+      "Pass projectId to the client, set Pulumi config huaweicloud:projectId, or export HW_PROJECT_ID (find it under My Credentials > API Credentials in the console).",
+    );
+  }
+  const projectId = requireId("projectId", projectRaw);
+  const { credentials, source } = resolveCredentials(options, env);
+  const debug = env.ROCKETMQ_TASKS_DEBUG === "1" || env.ROCKETMQ_TASKS_DEBUG === "true";
+  return {
+    endpoint,
+    region,
+    projectId,
+    credentials,
+    credentialSource: source,
+    timeoutMs: requireInteger("timeoutMs", options.timeoutMs ?? 30_000, 1, 3_600_000),
+    maxRetries: requireInteger("maxRetries", options.maxRetries ?? optionalNumberFromEnv("HW_MAX_RETRIES", env.HW_MAX_RETRIES) ?? 5, 0, 20),
+    retryBudgetMs: requireInteger("retryBudgetMs", options.retryBudgetMs ?? 120_000, 0, 3_600_000),
+    pageConcurrency: requireInteger("pageConcurrency", options.pageConcurrency ?? 4, 1, 32),
+    insecure: options.insecure ?? parseBoolean("HW_INSECURE", env.HW_INSECURE) ?? false,
+    logger: options.logger ?? (debug ? (line: string) => process.stderr.write(`rocketmq-tasks ${line}\n`) : undefined),
+  };
+}
