@@ -60,18 +60,22 @@ export function optionalApiTime(field: string, value: unknown): string | undefin
   return value === undefined ? undefined : requireApiTime(field, value);
 }
 
-/** A `Date`, an ISO 8601 string or a `YYYYMMDDHHmmss` string, as a Date. */
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A `Date`, an ISO 8601 time with its zone, or a `YYYYMMDDHHmmss` string (UTC), as a Date. */
 export function requireInstant(field: string, value: unknown): Date {
   if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
   if (typeof value === "string") {
     const api = parseApiTime(value);
     if (api) return api;
-    if (/^\d{4}-\d{2}-\d{2}T/.test(value)) {
+    const m = ISO_INSTANT.exec(value);
+    // Date.parse rolls 2024-02-30 over into March: the calendar date is checked on its own first.
+    if (m && parseApiTime(`${m[1]}${m[2]}${m[3]}000000`) && +m[4] < 24 && +m[5] < 60 && +(m[6] ?? 0) < 60) {
       const d = new Date(value);
       if (!Number.isNaN(d.getTime())) return d;
     }
   }
-  throw new ValidationError(field, `expected a Date, an ISO 8601 time or "YYYYMMDDHHmmss", got ${describe(value)}`, `Pass e.g. "2024-01-31T23:59:59Z" or a Date.`);
+  throw new ValidationError(field, `expected a Date, an ISO 8601 time with a zone or "YYYYMMDDHHmmss" (UTC), got ${describe(value)}`, `Pass e.g. "2024-01-31T23:59:59Z" or a Date.`);
 }
 
 export function requireRecordOfScalars(field: string, value: unknown): Record<string, string | number | boolean> {
@@ -100,6 +104,8 @@ export function describe(value: unknown): string {
       return `${typeof value} ${String(value)}`;
     case "undefined":
       return "nothing";
+    case "object":
+      return "an object";
     default:
       return `a ${typeof value}`;
   }

@@ -17,7 +17,8 @@ export function canonicalQuery(query: QueryParams): string {
 
 /** The decoded query of a URL, grouped by key, in the shape `canonicalQuery` takes. */
 export function queryOf(search: URLSearchParams): QueryParams {
-  const query: Record<string, string[]> = {};
+  // No prototype: a key such as "constructor" or "__proto__" is just a key.
+  const query: Record<string, string[]> = Object.create(null);
   for (const [key, value] of search) (query[key] ??= []).push(value);
   return query;
 }

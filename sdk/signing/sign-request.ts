@@ -1,3 +1,4 @@
+import { ValidationError } from "../errors";
 import { signedHeaderNames } from "./canonical-headers";
 import { queryOf } from "./canonical-query";
 import { canonicalRequest, stringToSign } from "./canonical-request";
@@ -54,7 +55,15 @@ function withoutHeader(headers: Record<string, string>, lowerName: string): Reco
  * returned except `Authorization` is signed, as the official SDK does.
  */
 export function signRequest(request: SignableRequest, credentials: Credentials, options: SignOptions = {}): Record<string, string> {
-  const url = typeof request.url === "string" ? new URL(request.url) : request.url;
+  if (options.date !== undefined && (!(options.date instanceof Date) || !(options.date.getUTCFullYear() >= 1970 && options.date.getUTCFullYear() <= 9999))) {
+    throw new ValidationError("date", "is not a valid Date between 1970 and 9999", "Pass a valid Date as options.date, or leave it out to sign with the current time.");
+  }
+  let url: URL;
+  try {
+    url = typeof request.url === "string" ? new URL(request.url) : request.url;
+  } catch {
+    throw new ValidationError("url", "is not an absolute URL", 'Pass the full URL, e.g. "https://dms.cn-north-4.myhuaweicloud.com/v2/...".');
+  }
   const given = request.headers ?? {};
 
   const callerDate = findHeader(given, "x-sdk-date");

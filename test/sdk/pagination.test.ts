@@ -1,0 +1,104 @@
+// The paging walker is pure over its fetchPage function: these specs feed it pages directly.
+// The same behaviours are proven over real HTTP against the emulator in client.test.ts.
+import { announcedPages, pageStart, walkPages } from "../../sdk/pagination";
+import type { BackgroundTask, TaskPage } from "../../sdk/schemas";
+
+const task = (n: number): BackgroundTask => ({
+  id: `t${String(n).padStart(5, "0")}`,
+  name: "restartInstance",
+  userName: null,
+  userId: null,
+  status: "SUCCESS",
+  params: null,
+  rawParams: null,
+  createdAt: new Date(Date.UTC(2024, 0, 1) + n * 1000).toISOString(),
+  updatedAt: null,
+});
+
+/** A server holding `total` tasks, newest first, that may misbehave. */
+function server(total: number, behaviour: { ignoreStart?: boolean; extraCount?: number; insertAfterFirst?: number } = {}) {
+  let tasks = Array.from({ length: total }, (_, i) => task(total - i));
+  const calls: number[] = [];
+  const fetchPage = async (start: number, limit: number): Promise<TaskPage> => {
+    calls.push(start);
+    const from = behaviour.ignoreStart ? 0 : start - 1;
+    const page = { taskCount: tasks.length + (behaviour.extraCount ?? 0), tasks: tasks.slice(from, from + limit) };
+    if (calls.length === 1 && behaviour.insertAfterFirst) {
+      tasks = [...Array.from({ length: behaviour.insertAfterFirst }, (_, i) => task(total + behaviour.insertAfterFirst! - i)), ...tasks];
+    }
+    return page;
+  };
+  return { fetchPage, calls, all: () => tasks };
+}
+
+async function collect(gen: AsyncGenerator<BackgroundTask>): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const t of gen) ids.push(t.id);
+  return ids;
+}
+
+describe("page arithmetic", () => {
+  it("counts start from 1", () => {
+    expect([0, 1, 2].map((i) => pageStart(i))).toEqual([1, 101, 201]);
+    expect([0, 1, 100, 101, 250].map((n) => announcedPages(n))).toEqual([1, 1, 1, 2, 3]);
+  });
+});
+
+describe("walkPages", () => {
+  it("returns every task once, newest first, reading the announced pages", async () => {
+    const s = server(250);
+    const ids = await collect(walkPages(s.fetchPage, { concurrency: 4 }));
+    expect(ids).toEqual(s.all().map((t) => t.id));
+    expect(s.calls.sort((a, b) => a - b)).toEqual([1, 101, 201]);
+  });
+
+  it("keeps order and loses nothing when tasks are created during the walk", async () => {
+    const s = server(200, { insertAfterFirst: 3 });
+    const ids = await collect(walkPages(s.fetchPage, { concurrency: 2 }));
+    // The 3 new tasks were not there when page one was read; every older task still is read once.
+    const expected = s.all().slice(3).map((t) => t.id);
+    expect(ids).toEqual(expected);
+  });
+
+  it("ends when the server ignores start, and reports the short walk", async () => {
+    const s = server(300, { ignoreStart: true });
+    const shorts: unknown[] = [];
+    const ids = await collect(walkPages(s.fetchPage, { concurrency: 4, onShort: async (w) => void shorts.push(w) }));
+    expect(ids).toHaveLength(100);
+    expect(shorts).toEqual([{ collected: 100, announced: 300, pages: 2 }]);
+    expect(s.calls.length).toBeLessThanOrEqual(5);
+  });
+
+  it("ends on an empty page when task_count over-counts", async () => {
+    const s = server(120, { extraCount: 10_000 });
+    const shorts: unknown[] = [];
+    const ids = await collect(walkPages(s.fetchPage, { concurrency: 4, onShort: async (w) => void shorts.push(w) }));
+    expect(ids).toHaveLength(120);
+    expect(shorts).toHaveLength(1);
+    expect(s.calls.length).toBeLessThan(10);
+  });
+
+  it("lets an error from any page through instead of returning fewer tasks", async () => {
+    const s = server(500);
+    const failing = async (start: number, limit: number) => {
+      if (start === 301) throw new Error("page 4 failed");
+      return s.fetchPage(start, limit);
+    };
+    await expect(collect(walkPages(failing, { concurrency: 3 }))).rejects.toThrow("page 4 failed");
+  });
+
+  it("keeps at most `concurrency` pages in flight", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const s = server(1000);
+    const slow = async (start: number, limit: number) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return s.fetchPage(start, limit);
+    };
+    expect(await collect(walkPages(slow, { concurrency: 3 }))).toHaveLength(1000);
+    expect(peak).toBe(3);
+  });
+});

@@ -1,0 +1,37 @@
+import { authorizationHeader, parseAuthorization, signature } from "../../../sdk/signing";
+
+describe("signature", () => {
+  it("is the hex HMAC-SHA256 of the string to sign, keyed with the secret key", () => {
+    expect(signature("key", "The quick brown fox jumps over the lazy dog")).toBe("f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
+  });
+});
+
+describe("parseAuthorization", () => {
+  const sig = "a".repeat(64);
+
+  it("reads back what authorizationHeader writes", () => {
+    const header = authorizationHeader("AK123", ["host", "x-sdk-date"], sig);
+    expect(header).toBe(`SDK-HMAC-SHA256 Access=AK123, SignedHeaders=host;x-sdk-date, Signature=${sig}`);
+    expect(parseAuthorization(header)).toEqual({ accessKey: "AK123", signedHeaders: ["host", "x-sdk-date"], signature: sig });
+  });
+
+  it("tolerates surrounding and inner whitespace and lower-cases the signature", () => {
+    expect(parseAuthorization(`  SDK-HMAC-SHA256   Access=AK,SignedHeaders=host,  Signature=${"AB".repeat(32)} `)).toEqual({
+      accessKey: "AK",
+      signedHeaders: ["host"],
+      signature: "ab".repeat(32),
+    });
+  });
+
+  it.each([
+    ["", "empty"],
+    [`AWS4-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=${sig}`, "another algorithm"],
+    [`SDK-HMAC-SHA256 Access=AK, SignedHeaders=host`, "no signature"],
+    [`SDK-HMAC-SHA256 SignedHeaders=host, Signature=${sig}`, "no access key"],
+    [`SDK-HMAC-SHA256 Access=AK, Signature=${sig}`, "no signed headers"],
+    [`SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=xyz`, "a non-hex signature"],
+    [`SDK-HMAC-SHA256 Signature=${sig}, SignedHeaders=host, Access=AK`, "parts out of order"],
+  ])("rejects %j (%s)", (value) => {
+    expect(parseAuthorization(value)).toBeUndefined();
+  });
+});
