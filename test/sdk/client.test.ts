@@ -1,0 +1,215 @@
+// The client against the emulator over real loopback HTTP: nothing of our own is mocked. What the
+// client sent is read back from the emulator's request log.
+import { EmulatorAdmin, generatedSeed, startEmulator, type RunningEmulator } from "../../emulator";
+import { RocketMQClient, type ClientOptions } from "../../sdk/client";
+import { ConnectionError, HuaweiCloudApiError, IncompleteListError, ResponseValidationError, ValidationError } from "../../sdk/errors";
+
+const CANARY_SK = "CANARY-SK-client-9c2f41d7";
+
+let emu: RunningEmulator;
+let admin: EmulatorAdmin;
+const clients: RocketMQClient[] = [];
+
+function client(overrides: Partial<ClientOptions> = {}): RocketMQClient {
+  const c = new RocketMQClient({ endpoint: emu.url, projectId: emu.projectId, credentials: emu.credentials, maxRetries: 3, ...overrides }, {});
+  clients.push(c);
+  return c;
+}
+
+beforeAll(async () => {
+  emu = await startEmulator({ seed: generatedSeed(450, Date.UTC(2024, 5, 1)) });
+  admin = new EmulatorAdmin(emu.url);
+});
+afterEach(async () => {
+  await admin.clearFaults();
+  await admin.clearRequests();
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await emu.close();
+});
+
+describe("reading tasks", () => {
+  it("lists one page, newest first, with the count the API announces", async () => {
+    const page = await client().listBackgroundTasks({ instanceId: emu.instanceId, limit: 5 });
+    expect(page.taskCount).toBe(450);
+    expect(page.tasks).toHaveLength(5);
+    const times = page.tasks.map((t) => Date.parse(t.createdAt));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    expect(page.tasks[0]).toEqual(
+      expect.objectContaining({ id: expect.any(String), name: expect.any(String), status: expect.any(String), rawParams: expect.any(String) }),
+    );
+    expect(page.tasks[0].params).toEqual(JSON.parse(page.tasks[0].rawParams!));
+  });
+
+  it("lists every task across pages, each once, newest first", async () => {
+    const all = await client().listAllBackgroundTasks({ instanceId: emu.instanceId });
+    expect(all).toHaveLength(450);
+    expect(new Set(all.map((t) => t.id)).size).toBe(450);
+    const times = all.map((t) => Date.parse(t.createdAt));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    const log = await admin.requests();
+    // One page of 100 first, then the other four concurrently.
+    expect(log.map((r) => r.query.start).sort()).toEqual(["1", "101", "201", "301", "401"]);
+    expect(log.every((r) => r.query.limit === "100" && r.signatureValid)).toBe(true);
+  });
+
+  it("iterates the same tasks as it lists them", async () => {
+    const ids: string[] = [];
+    for await (const t of client().iterateBackgroundTasks({ instanceId: emu.instanceId })) ids.push(t.id);
+    expect(ids).toEqual((await client().listAllBackgroundTasks({ instanceId: emu.instanceId })).map((t) => t.id));
+  });
+
+  it("filters on creation time with beginTime and endTime", async () => {
+    const all = await client().listAllBackgroundTasks({ instanceId: emu.instanceId });
+    const mid = new Date(Date.parse(all[200].createdAt));
+    const newer = await client().listAllBackgroundTasks({ instanceId: emu.instanceId, beginTime: mid });
+    expect(newer.length).toBeGreaterThan(150);
+    expect(newer.length).toBeLessThan(250);
+    expect(newer.every((t) => Date.parse(t.createdAt) >= Math.floor(mid.getTime() / 1000) * 1000)).toBe(true);
+    const older = await client().listAllBackgroundTasks({ instanceId: emu.instanceId, endTime: new Date(mid.getTime() - 1000) });
+    expect(newer.length + older.length).toBeLessThanOrEqual(450);
+    const sent = (await admin.requests()).map((r) => r.query);
+    expect(sent.some((q) => /^\d{14}$/.test(q.begin_time ?? ""))).toBe(true);
+  });
+
+  it("shows one task and its progress", async () => {
+    const [first] = (await client().listBackgroundTasks({ instanceId: emu.instanceId, limit: 1 })).tasks;
+    const shown = await client().showBackgroundTask({ instanceId: emu.instanceId, taskId: first.id });
+    expect(shown).toEqual(first);
+    const progress = await client().getBackgroundTaskProgress({ instanceId: emu.instanceId, taskId: first.id });
+    expect(progress.progressPercentage).toBeGreaterThanOrEqual(0);
+    expect(progress.progressPercentage).toBeLessThanOrEqual(100);
+    expect(Array.isArray(progress.steps)).toBe(true);
+  });
+
+  it("raises the API's 404 for an unknown instance, with code, message and request id", async () => {
+    const err = await client().listBackgroundTasks({ instanceId: "no-such-instance" }).catch((e) => e);
+    expect(err).toBeInstanceOf(HuaweiCloudApiError);
+    expect(err.status).toBe(404);
+    expect(err.errorMsg).toContain("This DMS instance does not exist");
+    expect(err.requestId).toMatch(/^[0-9a-f]{32}$/);
+    expect(err.attempts).toBe(1);
+  });
+});
+
+describe("retries", () => {
+  it("retries 429 after Retry-After, signing the retry afresh", async () => {
+    await admin.setFault({ mode: "throttle", count: 1, retry_after_s: 1 });
+    const page = await client().listBackgroundTasks({ instanceId: emu.instanceId, limit: 3 });
+    expect(page.tasks).toHaveLength(3);
+    const log = await admin.requests();
+    expect(log.map((r) => r.status)).toEqual([429, 200]);
+    expect(log[1].at - log[0].at).toBeGreaterThanOrEqual(950);
+    expect(log[0].sdkDate).not.toBe(log[1].sdkDate);
+  });
+
+  it.each([["error503"], ["error500"], ["reset"]] as const)("retries %s then succeeds", async (mode) => {
+    await admin.setFault({ mode, count: 2 });
+    const page = await client().listBackgroundTasks({ instanceId: emu.instanceId, limit: 2 });
+    expect(page.tasks).toHaveLength(2);
+    const log = await admin.requests();
+    expect(log).toHaveLength(3);
+    expect(log.slice(0, 2).every((r) => r.fault === mode)).toBe(true);
+  });
+
+  it("gives up after maxRetries with the last error and the number of attempts", async () => {
+    await admin.setFault({ mode: "error503" });
+    const err = await client({ maxRetries: 2 }).listBackgroundTasks({ instanceId: emu.instanceId }).catch((e) => e);
+    expect(err).toBeInstanceOf(HuaweiCloudApiError);
+    expect(err.status).toBe(503);
+    expect(err.attempts).toBe(3);
+    expect(await admin.requests()).toHaveLength(3);
+  });
+
+  it("reports connection resets that outlast the retries as ConnectionError", async () => {
+    await admin.setFault({ mode: "reset" });
+    const err = await client({ maxRetries: 1 }).listBackgroundTasks({ instanceId: emu.instanceId }).catch((e) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(err.attempts).toBe(2);
+  });
+
+  it("raises ResponseValidationError with the request id for a malformed body", async () => {
+    await admin.setFault({ mode: "malformed", count: 1 });
+    const err = await client().listBackgroundTasks({ instanceId: emu.instanceId }).catch((e) => e);
+    expect(err).toBeInstanceOf(ResponseValidationError);
+    expect(err.field).toBe("(body)");
+    expect(err.requestId).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+describe("authentication", () => {
+  it("sends exactly one request on a wrong secret key, and never shows the key", async () => {
+    const err = await client({ credentials: { accessKey: emu.credentials.accessKey, secretKey: CANARY_SK } })
+      .listBackgroundTasks({ instanceId: emu.instanceId })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(HuaweiCloudApiError);
+    expect(err.status).toBe(401);
+    expect(err.errorCode).toBe("APIGW.0301");
+    expect(await admin.requests()).toHaveLength(1);
+    const everything = JSON.stringify({ message: err.message, stack: err.stack, ...err });
+    expect(everything).not.toContain(CANARY_SK);
+  });
+
+  it("corrects a skewed clock from the gateway's answer and keeps the correction", async () => {
+    const skewed = await startEmulator({ clock: () => Date.now() + 20 * 60_000 });
+    try {
+      const c = new RocketMQClient({ endpoint: skewed.url, projectId: skewed.projectId, credentials: skewed.credentials }, {});
+      clients.push(c);
+      await c.listBackgroundTasks({ instanceId: skewed.instanceId, limit: 1 });
+      await c.listBackgroundTasks({ instanceId: skewed.instanceId, limit: 1 });
+      expect(Math.abs(c.clockOffsetMs - 20 * 60_000)).toBeLessThan(2_000);
+      const log = await new EmulatorAdmin(skewed.url).requests();
+      expect(log.map((r) => r.status)).toEqual([401, 200, 200]);
+    } finally {
+      await skewed.close();
+    }
+  });
+});
+
+describe("pagination against a misbehaving server", () => {
+  it("stops and raises when the server ignores start", async () => {
+    await admin.setFault({ mode: "ignore-start" });
+    const err = await client().listAllBackgroundTasks({ instanceId: emu.instanceId }).catch((e) => e);
+    expect(err).toBeInstanceOf(IncompleteListError);
+    expect(err.collected).toBe(100);
+    expect(err.announced).toBe(450);
+    expect((await admin.requests()).length).toBeLessThanOrEqual(7);
+  });
+
+  it("stops and raises when task_count keeps over-counting", async () => {
+    await admin.setFault({ mode: "wrong-count" });
+    const err = await client().listAllBackgroundTasks({ instanceId: emu.instanceId }).catch((e) => e);
+    expect(err).toBeInstanceOf(IncompleteListError);
+    expect(err.collected).toBe(450);
+    expect((await admin.requests()).length).toBeLessThan(20);
+  });
+
+  it("returns everything when only one answer over-counted", async () => {
+    await admin.setFault({ mode: "wrong-count", count: 1 });
+    expect(await client().listAllBackgroundTasks({ instanceId: emu.instanceId })).toHaveLength(450);
+  });
+});
+
+describe("bad input", () => {
+  const cases: Array<[string, (c: RocketMQClient) => Promise<unknown>, string]> = [
+    ["path-altering instance id", (c) => c.listBackgroundTasks({ instanceId: "../x" }), "instanceId"],
+    ["slash in instance id", (c) => c.listAllBackgroundTasks({ instanceId: "a/b" }), "instanceId"],
+    ["encoded slash", (c) => c.showBackgroundTask({ instanceId: "i", taskId: "%2F" }), "taskId"],
+    ["query in task id", (c) => c.getBackgroundTaskProgress({ instanceId: "i", taskId: "t?x=1" }), "taskId"],
+    ["empty instance id", (c) => c.listBackgroundTasks({ instanceId: "" }), "instanceId"],
+    ["limit 0", (c) => c.listBackgroundTasks({ instanceId: "i", limit: 0 }), "limit"],
+    ["limit 101", (c) => c.listBackgroundTasks({ instanceId: "i", limit: 101 }), "limit"],
+    ["negative start", (c) => c.listBackgroundTasks({ instanceId: "i", start: -1 }), "start"],
+    ["malformed time", (c) => c.listBackgroundTasks({ instanceId: "i", beginTime: "2024-13-01" }), "beginTime"],
+    ["end before begin", (c) => c.listAllBackgroundTasks({ instanceId: "i", beginTime: "20240102000000", endTime: "20240101000000" }), "endTime"],
+    ["not an object", (c) => c.listBackgroundTasks(null as never), "query"],
+  ];
+  it.each(cases)("rejects %s before sending anything", async (_name, call, field) => {
+    const err = await call(client()).catch((e) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.field).toBe(field);
+    expect(err.message).toContain(field);
+    expect(await admin.requests()).toHaveLength(0);
+  });
+});
