@@ -7,6 +7,8 @@ import { describe, requireId, requireInteger } from "./validation";
 export interface ClientOptions {
   /** Region such as `cn-north-4`; picks the endpoint unless `endpoint` is given. Env `HW_REGION_NAME`. */
   region?: string;
+  /** The cloud's domain for region endpoints (e.g. a dedicated cloud). Env `HW_CLOUD`. Default `myhuaweicloud.com`. */
+  cloud?: string;
   /** Full endpoint URL, e.g. an emulator's `http://127.0.0.1:4566`. Env `HW_DMS_ENDPOINT`. */
   endpoint?: string;
   /** Project id. Env `HW_PROJECT_ID`. */
@@ -103,7 +105,13 @@ function resolveEndpoint(options: ClientOptions, env: Env, region: string | unde
     }
     return url;
   }
-  if (region !== undefined) return new URL(dmsEndpoint(region));
+  if (region !== undefined) {
+    const cloud = nonEmpty(options.cloud) ?? nonEmpty(env.HW_CLOUD);
+    if (cloud !== undefined && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(cloud)) {
+      throw new ValidationError("cloud", `${JSON.stringify(cloud)} is not a domain name`, 'Use a domain such as "myhuaweicloud.com", or leave it unset.');
+    }
+    return new URL(dmsEndpoint(region, cloud));
+  }
   throw new ConfigurationError(
     "region",
     "neither a region nor an endpoint was given",

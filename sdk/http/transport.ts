@@ -92,7 +92,8 @@ export class Transport {
 
     for (;;) {
       const wait = throttleWaitMs(this.#throttleKey);
-      if (wait > 0) await this.#sleep(wait, call.signal);
+      // A little jitter each, so that clients released at the same moment do not all arrive at once.
+      if (wait > 0) await this.#sleep(wait + fullJitterDelay(0), call.signal);
       attempts++;
       const started = Date.now();
       let attempt: Attempt;

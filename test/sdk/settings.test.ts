@@ -80,3 +80,10 @@ describe("resolveSettings", () => {
     expect.assertions(1);
   });
 });
+
+describe("cloud domain", () => {
+  it("builds region endpoints on HW_CLOUD", () => {
+    expect(resolveSettings({ ...base }, { HW_CLOUD: "example-cloud.com" }).endpoint.host).toBe("dms.cn-north-4.example-cloud.com");
+    expect(() => resolveSettings({ ...base, cloud: "not a domain" }, {})).toThrow(ValidationError);
+  });
+});
