@@ -1,7 +1,8 @@
 // The client against the emulator over real loopback HTTP: nothing of our own is mocked. What the
 // client sent is read back from the emulator's request log.
 import { EmulatorAdmin, generatedSeed, startEmulator, type RunningEmulator } from "../../emulator";
-import { RocketMQClient, type ClientOptions } from "../../sdk/client";
+import { RocketMQClient } from "../../sdk/client";
+import type { ClientOptions } from "../../sdk/settings";
 import { ConnectionError, HuaweiCloudApiError, IncompleteListError, ResponseValidationError, ValidationError } from "../../sdk/errors";
 
 const CANARY_SK = "CANARY-SK-client-9c2f41d7";
@@ -206,7 +207,7 @@ describe("bad input", () => {
     ["not an object", (c) => c.listBackgroundTasks(null as never), "query"],
   ];
   it.each(cases)("rejects %s before sending anything", async (_name, call, field) => {
-    const err = await call(client()).catch((e) => e);
+    const err = (await call(client()).catch((e: unknown) => e)) as ValidationError;
     expect(err).toBeInstanceOf(ValidationError);
     expect(err.field).toBe(field);
     expect(err.message).toContain(field);
