@@ -2,7 +2,7 @@ import { ValidationError } from "./errors";
 
 // Ids go into the URL path. Nothing outside this set can change which path is requested
 // ("../x", "a/b", "%2F", "?", "#"), so anything else is refused before a request is built.
-const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
+export const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export function requireId(field: string, value: unknown): string {
   if (typeof value !== "string") {

@@ -1,0 +1,132 @@
+import { parseApiTime } from "../sdk/validation";
+import { apiNotFound, instanceNotFound, invalidParameter, taskNotFound } from "./errors";
+import { WRONG_COUNT_EXCESS } from "./faults";
+import { taskProgress } from "./progress";
+import type { ListQuery, TaskStore } from "./store";
+
+/** The four task APIs, as the gateway routes them. */
+export type ApiRoute =
+  | { kind: "list"; projectId: string; instanceId: string }
+  | { kind: "show" | "delete" | "progress"; projectId: string; instanceId: string; taskId: string };
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * The route for a method and path, or undefined when the gateway has no such API (an unknown path,
+ * or a known path with a method it does not publish: the gateway answers both with APIGW.0101).
+ * One trailing slash is tolerated, as the official SDK strips it anyway.
+ */
+export function matchApiRoute(method: string, pathname: string): ApiRoute | undefined {
+  const trimmed = pathname.length > 1 && pathname.endsWith("/") ? pathname.slice(0, -1) : pathname;
+  const s = trimmed.split("/").map(decodeSegment);
+  // ["", "v2", project, "instances", instance, "tasks", task?, "progress"?]
+  if (s.length < 6 || s.length > 8 || s[0] !== "" || s[1] !== "v2" || s[3] !== "instances" || s[5] !== "tasks") return undefined;
+  const [projectId, instanceId, taskId] = [s[2], s[4], s[6]];
+  if (!projectId || !instanceId) return undefined;
+  if (s.length === 6) return method === "GET" ? { kind: "list", projectId, instanceId } : undefined;
+  if (!taskId) return undefined;
+  if (s.length === 7) {
+    if (method === "GET") return { kind: "show", projectId, instanceId, taskId };
+    if (method === "DELETE") return { kind: "delete", projectId, instanceId, taskId };
+    return undefined;
+  }
+  return s[7] === "progress" && method === "GET" ? { kind: "progress", projectId, instanceId, taskId } : undefined;
+}
+
+export const DEFAULT_LIMIT = 10;
+export const MAX_LIMIT = 100;
+
+const DIGITS = /^\d{1,15}$/;
+
+/**
+ * The list's query, validated as the service does. `start` is 1-based (1 is the newest task) and
+ * 0 means the first record too; `end_time` is inclusive to the second, so it covers every
+ * millisecond of that second. A repeated parameter counts by its first value.
+ */
+export function parseListQuery(search: URLSearchParams): ListQuery {
+  const start = search.get("start");
+  const limit = search.get("limit");
+  const begin = search.get("begin_time");
+  const end = search.get("end_time");
+  const query: ListQuery = { offset: 0, limit: DEFAULT_LIMIT };
+
+  if (start !== null) {
+    if (!DIGITS.test(start)) throw invalidParameter("start", `must be an integer of 0 or more, got ${JSON.stringify(start.slice(0, 40))}`);
+    query.offset = Math.max(0, Number(start) - 1);
+  }
+  if (limit !== null) {
+    const n = DIGITS.test(limit) ? Number(limit) : NaN;
+    if (!(n >= 1 && n <= MAX_LIMIT)) throw invalidParameter("limit", `must be an integer from 1 to ${MAX_LIMIT}, got ${JSON.stringify(limit.slice(0, 40))}`);
+    query.limit = n;
+  }
+  if (begin !== null) {
+    const at = parseApiTime(begin);
+    if (!at) throw invalidParameter("begin_time", `must be a UTC time as YYYYMMDDHHmmss, got ${JSON.stringify(begin.slice(0, 40))}`);
+    query.fromMs = at.getTime();
+  }
+  if (end !== null) {
+    const at = parseApiTime(end);
+    if (!at) throw invalidParameter("end_time", `must be a UTC time as YYYYMMDDHHmmss, got ${JSON.stringify(end.slice(0, 40))}`);
+    query.untilMs = at.getTime() + 1000;
+  }
+  return query;
+}
+
+/** List-only faults the server passes down. */
+export interface ListFaults {
+  ignoreStart?: boolean;
+  wrongCount?: boolean;
+}
+
+export interface ApiAnswer {
+  status: number;
+  /** The JSON body; absent for 204. */
+  body?: string | Buffer;
+}
+
+const COMMA = Buffer.from(",");
+const LIST_END = Buffer.from("]}");
+const SHOW_START = Buffer.from('{"task_count":"1","tasks":[');
+
+/** What the service answers for an authenticated request on a route. Throws EmulatorHttpError for errors. */
+export function answerApi(route: ApiRoute, search: URLSearchParams, store: TaskStore, faults: ListFaults = {}): ApiAnswer {
+  const instance = store.findInstance(route.projectId, route.instanceId);
+  if (!instance) throw instanceNotFound();
+  const now = store.now();
+
+  if (route.kind === "list") {
+    const query = parseListQuery(search);
+    if (faults.ignoreStart) query.offset = 0;
+    const page = store.list(instance, query);
+    const count = faults.wrongCount ? page.count + WRONG_COUNT_EXCESS : page.count;
+    // Each task's JSON is cached as bytes, so a page is one copy into one buffer.
+    const parts: Buffer[] = [Buffer.from(`{"task_count":"${count}","tasks":[`)];
+    for (let i = 0; i < page.tasks.length; i++) {
+      if (i > 0) parts.push(COMMA);
+      parts.push(store.taskJson(page.tasks[i], now));
+    }
+    parts.push(LIST_END);
+    return { status: 200, body: Buffer.concat(parts) };
+  }
+
+  const task = instance.byId.get(route.taskId);
+  if (!task) throw taskNotFound();
+  switch (route.kind) {
+    case "show":
+      return { status: 200, body: Buffer.concat([SHOW_START, store.taskJson(task, now), LIST_END]) };
+    case "delete":
+      // The record disappears, as it does from the console's background-task list.
+      store.deleteTask(instance, task.id);
+      return { status: 204 };
+    case "progress":
+      return { status: 200, body: JSON.stringify(taskProgress(task, now)) };
+    default:
+      throw apiNotFound();
+  }
+}
