@@ -145,15 +145,6 @@ export function summarizeParams(task: Pick<BackgroundTask, "params" | "rawParams
   return out;
 }
 
-/** Newest first, by creation time (the API's order is not relied on). */
-export function newestFirst<T extends Pick<BackgroundTask, "createdAt">>(tasks: readonly T[]): T[] {
-  const time = (t: T) => {
-    const ms = Date.parse(t.createdAt);
-    return Number.isNaN(ms) ? -Infinity : ms;
-  };
-  return [...tasks].sort((a, b) => time(b) - time(a));
-}
-
 export interface TaskTableOptions {
   /** Show the id column (default true; the demo leaves it out to fit a narrow terminal). */
   showId?: boolean;

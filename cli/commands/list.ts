@@ -1,8 +1,8 @@
-import { matches, type BackgroundTask } from "../../sdk";
+import { filterTasks, type TaskFilters } from "../../sdk";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError, parseCommandLine, parseDuration, parseInteger, parseParams, parseTime, required } from "../args";
 import { PROGRAM, runCommand, withClient, type Io } from "../command";
 import { EXIT_OK } from "../exit-codes";
-import { newestFirst, paint, taskTable } from "../format";
+import { paint, taskTable } from "../format";
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -45,30 +45,6 @@ Examples:
   ${PROGRAM} list --instance $INSTANCE --name bindInstancePublicIp --status FAILED --json
 `;
 
-export interface TaskFilter {
-  /** Any of these names (none: every name). */
-  names?: readonly string[];
-  /** Any of these statuses, compared in upper case (none: every status). */
-  statuses?: readonly string[];
-  /** Every entry must equal the task's param (compared as strings). */
-  params?: Record<string, string>;
-  /** The newest N after filtering. */
-  limit?: number;
-}
-
-/** Filters, sorts newest first and cuts to `limit`. Pure. */
-export function filterTasks(tasks: readonly BackgroundTask[], filter: TaskFilter): BackgroundTask[] {
-  const statuses = filter.statuses?.map((s) => s.toUpperCase());
-  const kept = tasks.filter(
-    (t) =>
-      (!filter.names?.length || filter.names.includes(t.name)) &&
-      (!statuses?.length || statuses.includes(t.status.toUpperCase())) &&
-      (!filter.params || matches(t, { paramsMatch: filter.params })),
-  );
-  const sorted = newestFirst(kept);
-  return filter.limit === undefined ? sorted : sorted.slice(0, filter.limit);
-}
-
 /** `rocketmq-tasks list`. */
 export function list(argv: string[], io: Io): Promise<number> {
   return runCommand({ name: "list", help: LIST_HELP }, argv, io, async (ctx) => {
@@ -81,15 +57,11 @@ export function list(argv: string[], io: Io): Promise<number> {
     const beginTime = values.since !== undefined ? new Date(now.getTime() - parseDuration(values.since, "since")) : values.begin !== undefined ? parseTime(values.begin, "begin", now) : undefined;
     const endTime = values.end !== undefined ? parseTime(values.end, "end", now) : undefined;
     if (beginTime && endTime && beginTime > endTime) throw new UsageError("--begin is after --end");
-    const filter: TaskFilter = {
-      names: values.name,
-      statuses: values.status,
-      params: parseParams(values.param),
-      limit: values.limit !== undefined ? parseInteger(values.limit, "limit", 1, 1_000_000) : undefined,
-    };
+    const filters: TaskFilters = { names: values.name, statuses: values.status, paramsMatch: parseParams(values.param) };
+    const limit = values.limit !== undefined ? parseInteger(values.limit, "limit", 1, 1_000_000) : undefined;
 
     const all = await withClient(values, ctx, (client) => client.listAllBackgroundTasks({ instanceId, beginTime, endTime, signal: io.signal }));
-    const tasks = filterTasks(all, filter);
+    const tasks = filterTasks(all, filters, limit);
 
     if (values.json) {
       ctx.io.stdout.write(JSON.stringify(tasks, null, 2) + "\n");

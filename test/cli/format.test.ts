@@ -16,7 +16,6 @@ import {
   taskTable,
   waitTarget,
 } from "../../cli/format";
-import { filterTasks } from "../../cli/commands/list";
 
 const ESC = "\x1b[";
 
@@ -103,18 +102,6 @@ describe("task table", () => {
     expect(out).toContain("created: 2020-06-23 03:00:03 UTC");
     expect(out).toContain("updated: 2020-06-23 03:00:13 UTC");
     expect(out).toContain("user:    dms_admin (u1)");
-  });
-});
-
-describe("filterTasks", () => {
-  const all = [bind, restart, running];
-  it("filters by any name, any status (case-insensitive), all params, then keeps the newest N", () => {
-    expect(filterTasks(all, {}).map((t) => t.id)).toEqual(["t2", "t1", "t3"]);
-    expect(filterTasks(all, { names: ["bindInstancePublicIp"] }).map((t) => t.id)).toEqual(["t1", "t3"]);
-    expect(filterTasks(all, { statuses: ["failed", "EXECUTING"] }).map((t) => t.id)).toEqual(["t2", "t3"]);
-    expect(filterTasks(all, { params: { public_ip_address: "203.0.113.10", enable_public_ip: "true" } }).map((t) => t.id)).toEqual(["t1"]);
-    expect(filterTasks(all, { limit: 2 }).map((t) => t.id)).toEqual(["t2", "t1"]);
-    expect(filterTasks(all, { names: ["bindInstancePublicIp"], limit: 1 }).map((t) => t.id)).toEqual(["t1"]);
   });
 });
 

@@ -1,7 +1,7 @@
 // What we publish works: pack the package as npm would, install the tarball into a fresh project,
 // and use the sdk and emulator entry points from there, by their public names only.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -28,6 +28,8 @@ describe("npm pack", () => {
     expect(files.sort()).toEqual(expect.arrayContaining(["README.md", "dist", "package.json"]));
     expect(files).not.toContain("test");
     expect(files).not.toContain("node_modules");
+    // The gate's provider loads this file inside Pulumi's dynamic-provider host.
+    expect(existsSync(join(dir, "node_modules", "pulumi-rocketmq-tasks", "dist", "provider", "gate-runtime.js"))).toBe(true);
   });
 
   it("the installed sdk and emulator talk to each other", () => {

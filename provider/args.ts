@@ -1,0 +1,243 @@
+// Argument validation for getBackgroundTasks and BackgroundTaskGate: pure, raising the sdk's
+// ValidationError with the argument's name as `field`, before any request is built.
+import { ValidationError } from "../sdk";
+import { describe, requireApiTime, requireId, requireInstant, requireRecordOfScalars } from "../sdk/validation";
+import type { TaskFilters } from "../sdk/filters";
+
+const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
+const TASK_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+
+/** Gate defaults, in seconds. */
+export const DEFAULT_TIMEOUT_SECONDS = 1800;
+export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
+/** Bounds of the gate's timing arguments, in seconds (the sdk's waiter accepts 10 ms to 7 days). */
+export const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
+export const MIN_POLL_INTERVAL_SECONDS = 0.01;
+export const MAX_POLL_INTERVAL_SECONDS = 3600;
+/** Largest `maxResults`. */
+export const MAX_RESULTS_LIMIT = 100_000;
+
+function requireObjectArg(fieldName: string, value: unknown, example: string): Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ValidationError(fieldName, `expected an object, got ${describe(value)}`, `Pass ${fieldName} as an object such as ${example}.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+export function optionalRegion(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !REGION.test(value)) {
+    throw new ValidationError("region", `${describe(value)} is not a region name`, 'Use a region id such as "cn-north-4", or leave it out to use huaweicloud:region / HW_REGION_NAME.');
+  }
+  return value;
+}
+
+export function optionalEndpoint(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = typeof value === "string" ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    throw new ValidationError("endpoint", `${describe(value)} is not an http(s) URL`, 'Write it with its scheme, e.g. "https://dms.cn-north-4.myhuaweicloud.com" (or http://127.0.0.1:<port> for the emulator).');
+  }
+  return value as string;
+}
+
+function optionalProjectId(value: unknown): string | undefined {
+  return value === undefined ? undefined : requireId("projectId", value);
+}
+
+/** A string or a list of strings, as a list of non-empty strings. */
+function optionalStringList(fieldName: string, value: unknown, example: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) throw new ValidationError(fieldName, "is an empty list", `Leave ${fieldName} out to keep every task, or list at least one value such as ${example}.`);
+  list.forEach((v, i) => {
+    if (typeof v !== "string" || v.trim() === "") {
+      throw new ValidationError(Array.isArray(value) ? `${fieldName}[${i}]` : fieldName, `expected a non-empty string, got ${describe(v)}`, `Pass ${fieldName} as a string or a list of strings such as ${example}.`);
+    }
+  });
+  return list as string[];
+}
+
+function optionalCredentials(value: unknown): { accessKey: string; secretKey: string; securityToken?: string } | undefined {
+  if (value === undefined) return undefined;
+  const c = requireObjectArg("credentials", value, "{ accessKey, secretKey }");
+  for (const key of ["accessKey", "secretKey"] as const) {
+    if (typeof c[key] !== "string" || (c[key] as string).trim() === "") {
+      // The value itself is never described: it may be a secret.
+      throw new ValidationError(`credentials.${key}`, "is missing or not a non-empty string", `Pass credentials.${key}, or leave credentials out to use Pulumi config or the environment.`);
+    }
+  }
+  if (c.securityToken !== undefined && typeof c.securityToken !== "string") {
+    throw new ValidationError("credentials.securityToken", "is not a string", "Pass the security token of temporary credentials as a string, or leave it out.");
+  }
+  return {
+    accessKey: c.accessKey as string,
+    secretKey: c.secretKey as string,
+    ...(typeof c.securityToken === "string" && c.securityToken !== "" ? { securityToken: c.securityToken } : {}),
+  };
+}
+
+/** getBackgroundTasks' arguments after validation. */
+export interface TaskQuery {
+  instanceId: string;
+  region?: string;
+  projectId?: string;
+  endpoint?: string;
+  beginTime?: string;
+  endTime?: string;
+  filters: TaskFilters;
+  maxResults?: number;
+  credentials?: { accessKey: string; secretKey: string; securityToken?: string };
+}
+
+/** Validates getBackgroundTasks' (plain) arguments; throws ValidationError naming the argument. */
+export function validateTaskQuery(args: unknown): TaskQuery {
+  const a = requireObjectArg("args", args, '{ instanceId: "..." }');
+  const query: TaskQuery = { instanceId: requireId("instanceId", a.instanceId), filters: {} };
+  const region = optionalRegion(a.region);
+  const projectId = optionalProjectId(a.projectId);
+  const endpoint = optionalEndpoint(a.endpoint);
+  const beginTime = a.beginTime === undefined ? undefined : requireApiTime("beginTime", a.beginTime);
+  const endTime = a.endTime === undefined ? undefined : requireApiTime("endTime", a.endTime);
+  if (beginTime !== undefined && endTime !== undefined && beginTime > endTime) {
+    throw new ValidationError("endTime", `${endTime} is before beginTime ${beginTime}`, "Swap the two times, or widen the range.");
+  }
+  const names = optionalStringList("name", a.name, '"bindInstancePublicIp"');
+  const statuses = optionalStringList("status", a.status, '["SUCCESS", "FAILED"]');
+  const paramsMatch = a.paramsMatch === undefined ? undefined : requireRecordOfScalars("paramsMatch", a.paramsMatch);
+  let maxResults: number | undefined;
+  if (a.maxResults !== undefined) {
+    if (typeof a.maxResults !== "number" || !Number.isInteger(a.maxResults) || a.maxResults < 1 || a.maxResults > MAX_RESULTS_LIMIT) {
+      throw new ValidationError("maxResults", `expected a whole number from 1 to ${MAX_RESULTS_LIMIT}, got ${describe(a.maxResults)}`, "Pass how many of the newest matching tasks to return, e.g. 10.");
+    }
+    maxResults = a.maxResults;
+  }
+  const credentials = optionalCredentials(a.credentials);
+  if (region !== undefined) query.region = region;
+  if (projectId !== undefined) query.projectId = projectId;
+  if (endpoint !== undefined) query.endpoint = endpoint;
+  if (beginTime !== undefined) query.beginTime = beginTime;
+  if (endTime !== undefined) query.endTime = endTime;
+  if (names !== undefined) query.filters.names = names;
+  if (statuses !== undefined) query.filters.statuses = statuses;
+  if (paramsMatch !== undefined) query.filters.paramsMatch = paramsMatch;
+  if (maxResults !== undefined) query.maxResults = maxResults;
+  if (credentials !== undefined) query.credentials = credentials;
+  return query;
+}
+
+/** The gate's inputs after validation, with defaults applied. */
+export interface GateSpec {
+  instanceId: string;
+  taskId?: string;
+  taskName?: string;
+  paramsMatch?: Record<string, string | number | boolean>;
+  /** ISO 8601. */
+  createdAfter?: string;
+  region?: string;
+  projectId?: string;
+  endpoint?: string;
+  timeoutSeconds: number;
+  pollIntervalSeconds: number;
+}
+
+function secondsArg(fieldName: string, value: unknown, min: number, max: number, example: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
+    throw new ValidationError(fieldName, `expected a number of seconds from ${min} to ${max}, got ${describe(value)}`, `Pass ${fieldName} as a positive number such as ${example}.`);
+  }
+  return value;
+}
+
+/**
+ * Every problem with the gate's inputs, one per argument. Values for which `isUnknown` holds (an
+ * Output or Promise in the program, the engine's unknown marker in preview) are not judged yet.
+ */
+export function gateInputProblems(values: Record<string, unknown>, isUnknown: (v: unknown) => boolean): ValidationError[] {
+  const problems: ValidationError[] = [];
+  const check = (fn: () => void) => {
+    try {
+      fn();
+    } catch (error) {
+      if (error instanceof ValidationError) problems.push(error);
+      else throw error;
+    }
+  };
+  const known = (key: string) => !isUnknown(values[key]);
+  const given = (key: string) => values[key] !== undefined && values[key] !== null;
+
+  check(() => known("instanceId") && requireId("instanceId", values.instanceId));
+  const hasId = given("taskId");
+  const hasName = given("taskName");
+  if (known("taskId") && known("taskName")) {
+    if (hasId === hasName) {
+      problems.push(
+        new ValidationError(
+          "taskId",
+          hasId ? "both taskId and taskName were given" : "neither taskId nor taskName was given",
+          "Pass either taskId (one known task), or taskName (the newest task of that name, narrowed by paramsMatch and createdAfter).",
+        ),
+      );
+    }
+  }
+  check(() => known("taskId") && hasId && requireId("taskId", values.taskId));
+  check(() => {
+    if (!known("taskName") || !hasName) return;
+    const name = values.taskName;
+    if (typeof name !== "string" || !TASK_NAME.test(name)) {
+      throw new ValidationError("taskName", `${describe(name)} is not a task name`, 'Pass a task name such as "bindInstancePublicIp".');
+    }
+  });
+  check(() => {
+    if (!known("paramsMatch") || !given("paramsMatch")) return;
+    const p = values.paramsMatch;
+    if (p !== null && typeof p === "object" && !Array.isArray(p)) {
+      // Unknown entries are judged later; the known ones now.
+      const knownEntries = Object.fromEntries(Object.entries(p).filter(([, v]) => !isUnknown(v)));
+      requireRecordOfScalars("paramsMatch", knownEntries);
+    } else {
+      requireRecordOfScalars("paramsMatch", p);
+    }
+    if (hasId && known("taskId")) throw new ValidationError("paramsMatch", "only applies with taskName", "Leave paramsMatch out when waiting for a taskId: the id names one task already.");
+  });
+  check(() => {
+    if (!known("createdAfter") || !given("createdAfter")) return;
+    requireInstant("createdAfter", values.createdAfter);
+    if (hasId && known("taskId")) throw new ValidationError("createdAfter", "only applies with taskName", "Leave createdAfter out when waiting for a taskId.");
+  });
+  check(() => known("region") && given("region") && optionalRegion(values.region));
+  check(() => known("projectId") && given("projectId") && requireId("projectId", values.projectId));
+  check(() => known("endpoint") && given("endpoint") && optionalEndpoint(values.endpoint));
+  check(() => known("timeoutSeconds") && given("timeoutSeconds") && secondsArg("timeoutSeconds", values.timeoutSeconds, 1, MAX_TIMEOUT_SECONDS, String(DEFAULT_TIMEOUT_SECONDS)));
+  check(
+    () =>
+      known("pollIntervalSeconds") &&
+      given("pollIntervalSeconds") &&
+      secondsArg("pollIntervalSeconds", values.pollIntervalSeconds, MIN_POLL_INTERVAL_SECONDS, MAX_POLL_INTERVAL_SECONDS, `${DEFAULT_POLL_INTERVAL_SECONDS} (fractions such as 0.5 are allowed)`),
+  );
+  return problems;
+}
+
+/** Validates fully known gate inputs and applies defaults; throws the first problem. */
+export function validateGateInputs(values: Record<string, unknown>): GateSpec {
+  const problems = gateInputProblems(values, () => false);
+  if (problems.length > 0) throw problems[0];
+  const opt = (key: string) => (values[key] === undefined || values[key] === null ? undefined : values[key]);
+  const spec: GateSpec = {
+    instanceId: values.instanceId as string,
+    timeoutSeconds: (opt("timeoutSeconds") as number | undefined) ?? DEFAULT_TIMEOUT_SECONDS,
+    pollIntervalSeconds: (opt("pollIntervalSeconds") as number | undefined) ?? DEFAULT_POLL_INTERVAL_SECONDS,
+  };
+  if (opt("taskId") !== undefined) spec.taskId = values.taskId as string;
+  if (opt("taskName") !== undefined) spec.taskName = values.taskName as string;
+  if (opt("paramsMatch") !== undefined) spec.paramsMatch = values.paramsMatch as Record<string, string | number | boolean>;
+  if (opt("createdAfter") !== undefined) spec.createdAfter = requireInstant("createdAfter", values.createdAfter).toISOString();
+  if (opt("region") !== undefined) spec.region = values.region as string;
+  if (opt("projectId") !== undefined) spec.projectId = values.projectId as string;
+  if (opt("endpoint") !== undefined) spec.endpoint = values.endpoint as string;
+  return spec;
+}

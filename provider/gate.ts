@@ -1,0 +1,109 @@
+import * as pulumi from "@pulumi/pulumi";
+import { gateInputProblems } from "./args";
+import { gateProvider } from "./gate-provider";
+
+/** The gate's Pulumi type token: `pulumi-nodejs:dynamic/rocketmq:BackgroundTaskGate`. */
+export const GATE_MODULE = "rocketmq";
+export const GATE_TYPE_NAME = "BackgroundTaskGate";
+export const GATE_TYPE = `pulumi-nodejs:dynamic/${GATE_MODULE}:${GATE_TYPE_NAME}`;
+
+/** Arguments of a BackgroundTaskGate. Credentials come from Pulumi config `huaweicloud:*` or the environment, never from here. */
+export interface BackgroundTaskGateArgs {
+  /** The RocketMQ instance whose background task is waited for. */
+  instanceId: pulumi.Input<string>;
+  /** Wait for this task. Give either `taskId` or `taskName`. */
+  taskId?: pulumi.Input<string>;
+  /** Wait for the newest task of this name (e.g. `bindInstancePublicIp`), narrowed by `paramsMatch` and `createdAfter`. */
+  taskName?: pulumi.Input<string>;
+  /** With `taskName`: every entry must equal the task's param of that key (string comparison), e.g. `{ public_ip_address: "203.0.113.7" }`. */
+  paramsMatch?: pulumi.Input<Record<string, pulumi.Input<string | number | boolean>>>;
+  /** With `taskName`: only tasks created at or after this time count (Date, ISO 8601 or `YYYYMMDDHHmmss` UTC). */
+  createdAfter?: pulumi.Input<Date | string>;
+  /** Region such as `cn-north-4`; default Pulumi config `huaweicloud:region`, then `HW_REGION_NAME`. */
+  region?: pulumi.Input<string>;
+  /** Project id; default Pulumi config `huaweicloud:projectId`, then `HW_PROJECT_ID`. */
+  projectId?: pulumi.Input<string>;
+  /** Full DMS endpoint URL; default `huaweicloud:endpoints.dms`, then `HW_DMS_ENDPOINT`, then the region's endpoint. */
+  endpoint?: pulumi.Input<string>;
+  /** Give up (and fail the deployment) after this many seconds. Default 1800. */
+  timeoutSeconds?: pulumi.Input<number>;
+  /** Seconds between polls at first (fractions allowed, > 0); grows gently to twice this, at most 60 s. Default 5. */
+  pollIntervalSeconds?: pulumi.Input<number>;
+  /** Any values; a change re-runs the wait (an update, never a replacement). */
+  triggers?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
+}
+
+/** A plain value can be judged in the constructor; Outputs and Promises are judged by the provider's `check`. */
+function notYetKnown(value: unknown): boolean {
+  return pulumi.Output.isInstance(value) || value instanceof Promise;
+}
+
+/** Dates travel as ISO 8601 strings (Pulumi would serialize a Date as an empty object). */
+function dateToIso(value: pulumi.Input<Date | string> | undefined): pulumi.Input<string> | undefined {
+  if (value === undefined) return undefined;
+  if (value instanceof Date) return value.toISOString(); // validated before: a valid Date
+  if (pulumi.Output.isInstance(value)) return value.apply((v) => (v instanceof Date ? v.toISOString() : v));
+  if (value instanceof Promise) return value.then((v) => (v instanceof Date ? v.toISOString() : v));
+  return value;
+}
+
+/**
+ * Holds the deployment until a RocketMQ background task (e.g. `bindInstancePublicIp`) has
+ * succeeded; resources that `dependsOn` the gate are created only then. FAILED, DELETED and
+ * CANCELLED fail the deployment at once; so does the timeout. Preview never waits. The gate owns no
+ * cloud resource: deleting it does nothing.
+ */
+export class BackgroundTaskGate extends pulumi.dynamic.Resource {
+  /** The instance the task belongs to. */
+  declare public readonly instanceId: pulumi.Output<string>;
+  /** The id of the task that succeeded. */
+  declare public readonly taskId: pulumi.Output<string>;
+  /** The name of the task that succeeded. */
+  declare public readonly taskName: pulumi.Output<string>;
+  /** The task's status when the wait ended (SUCCESS), or as last read by a refresh. */
+  declare public readonly status: pulumi.Output<string>;
+  /** The task's parsed params (e.g. `{ public_ip_address: "..." }`), null when it had none. */
+  declare public readonly params: pulumi.Output<Record<string, unknown> | null>;
+  /** When the task was created (ISO 8601, UTC). */
+  declare public readonly createdAt: pulumi.Output<string>;
+  /** When the task was last updated (ISO 8601, UTC), null when never. */
+  declare public readonly updatedAt: pulumi.Output<string | null>;
+  /** How long the last create or update waited, in seconds. */
+  declare public readonly waitedSeconds: pulumi.Output<number>;
+
+  /** True when `obj` is a BackgroundTaskGate (also across copies of this package). */
+  static override isInstance(obj: unknown): obj is BackgroundTaskGate {
+    return pulumi.CustomResource.isInstance(obj) && (obj as unknown as { __pulumiType?: string }).__pulumiType === GATE_TYPE;
+  }
+
+  constructor(name: string, args: BackgroundTaskGateArgs, opts?: pulumi.CustomResourceOptions) {
+    if (args === null || typeof args !== "object") {
+      throw new TypeError(`BackgroundTaskGate ${name}: args must be an object such as { instanceId, taskName }`);
+    }
+    const problems = gateInputProblems(args as unknown as Record<string, unknown>, notYetKnown);
+    if (problems.length > 0) throw problems[0];
+    const props: Record<string, unknown> = {
+      instanceId: args.instanceId,
+      taskId: args.taskId,
+      taskName: args.taskName,
+      paramsMatch: args.paramsMatch,
+      createdAfter: dateToIso(args.createdAfter),
+      region: args.region,
+      projectId: args.projectId,
+      endpoint: args.endpoint,
+      timeoutSeconds: args.timeoutSeconds,
+      pollIntervalSeconds: args.pollIntervalSeconds,
+      triggers: args.triggers,
+      // Outputs only (undefined inputs make them output properties of the resource).
+      status: undefined,
+      params: undefined,
+      createdAt: undefined,
+      updatedAt: undefined,
+      waitedSeconds: undefined,
+      matchBy: undefined,
+      // The gate's own URN, so progress lines in the host can be attached to this resource.
+      __urn: pulumi.createUrn(name, GATE_TYPE, opts?.parent),
+    };
+    super(gateProvider, name, props, opts, GATE_MODULE, GATE_TYPE_NAME);
+  }
+}

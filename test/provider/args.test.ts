@@ -1,0 +1,132 @@
+// Argument validation: the sdk's ValidationError, naming the argument, raised before any request.
+import { ValidationError } from "../../sdk";
+import { BackgroundTaskGate, getBackgroundTasks, getBackgroundTasksOutput } from "../../provider";
+import { gateInputProblems, validateGateInputs, validateTaskQuery } from "../../provider/args";
+
+function fieldOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ValidationError) return error.field;
+    throw error;
+  }
+  return undefined;
+}
+
+describe("validateTaskQuery (getBackgroundTasks' arguments)", () => {
+  it("normalizes valid arguments", () => {
+    expect(
+      validateTaskQuery({
+        instanceId: "inst-1",
+        region: "cn-north-4",
+        projectId: "p1",
+        endpoint: "http://127.0.0.1:8080",
+        beginTime: new Date("2024-05-01T00:00:00Z"),
+        endTime: "20240502000000",
+        name: "bindInstancePublicIp",
+        status: ["SUCCESS", "FAILED"],
+        paramsMatch: { public_ip_address: "203.0.113.7" },
+        maxResults: 5,
+        credentials: { accessKey: "AK", secretKey: "SK", securityToken: "" },
+      }),
+    ).toEqual({
+      instanceId: "inst-1",
+      region: "cn-north-4",
+      projectId: "p1",
+      endpoint: "http://127.0.0.1:8080",
+      beginTime: "20240501000000",
+      endTime: "20240502000000",
+      filters: { names: ["bindInstancePublicIp"], statuses: ["SUCCESS", "FAILED"], paramsMatch: { public_ip_address: "203.0.113.7" } },
+      maxResults: 5,
+      credentials: { accessKey: "AK", secretKey: "SK" },
+    });
+  });
+
+  it.each([
+    [{}, "instanceId"],
+    [{ instanceId: "../etc" }, "instanceId"],
+    [{ instanceId: "i", region: "Mars" }, "region"],
+    [{ instanceId: "i", projectId: "a/b" }, "projectId"],
+    [{ instanceId: "i", endpoint: "ftp://x" }, "endpoint"],
+    [{ instanceId: "i", endpoint: "not a url" }, "endpoint"],
+    [{ instanceId: "i", beginTime: "2024-05-01" }, "beginTime"],
+    [{ instanceId: "i", endTime: new Date("nope") }, "endTime"],
+    [{ instanceId: "i", beginTime: "20240502000000", endTime: "20240501000000" }, "endTime"],
+    [{ instanceId: "i", name: [] }, "name"],
+    [{ instanceId: "i", name: ["ok", ""] }, "name[1]"],
+    [{ instanceId: "i", status: 5 }, "status"],
+    [{ instanceId: "i", paramsMatch: "x" }, "paramsMatch"],
+    [{ instanceId: "i", paramsMatch: { a: { b: 1 } } }, "paramsMatch.a"],
+    [{ instanceId: "i", maxResults: 0 }, "maxResults"],
+    [{ instanceId: "i", maxResults: 1.5 }, "maxResults"],
+    [{ instanceId: "i", credentials: "AK:SK" }, "credentials"],
+    [{ instanceId: "i", credentials: { accessKey: "AK" } }, "credentials.secretKey"],
+    [{ instanceId: "i", credentials: { accessKey: "AK", secretKey: "SK", securityToken: 1 } }, "credentials.securityToken"],
+  ])("%j is refused naming %s", (args, field) => {
+    expect(fieldOf(() => validateTaskQuery(args))).toBe(field);
+  });
+
+  it("never echoes a credential in the message", () => {
+    try {
+      validateTaskQuery({ instanceId: "i", credentials: { accessKey: "AK", secretKey: 12345678 } });
+      throw new Error("expected a ValidationError");
+    } catch (error) {
+      expect(String((error as Error).message)).not.toContain("12345678");
+    }
+  });
+
+  it("getBackgroundTasks rejects before any request; getBackgroundTasksOutput throws at the call site for plain args", async () => {
+    // The endpoint is unroutable: a request would fail with a ConnectionError, not a ValidationError.
+    await expect(getBackgroundTasks({ instanceId: "bad/id", endpoint: "http://127.0.0.1:1" })).rejects.toMatchObject({ field: "instanceId" });
+    expect(() => getBackgroundTasksOutput({ instanceId: "ok", maxResults: -1 })).toThrow(ValidationError);
+  });
+});
+
+describe("gate inputs", () => {
+  const unknownMarker = "UNKNOWN";
+  const problems = (values: Record<string, unknown>) => gateInputProblems(values, (v) => v === unknownMarker).map((p) => p.field);
+
+  it("accepts a name with params, or an id", () => {
+    expect(problems({ instanceId: "i", taskName: "bindInstancePublicIp", paramsMatch: { public_ip_address: "1.2.3.4" }, createdAfter: "2024-05-01T00:00:00Z" })).toEqual([]);
+    expect(problems({ instanceId: "i", taskId: "t-1", timeoutSeconds: 60, pollIntervalSeconds: 0.2 })).toEqual([]);
+  });
+
+  it("reports every bad input, each by name", () => {
+    expect(problems({ instanceId: "", taskId: "a", taskName: "b", pollIntervalSeconds: 0, timeoutSeconds: 0, region: "x", endpoint: "mailto:a", projectId: "../" })).toEqual([
+      "instanceId",
+      "taskId",
+      "region",
+      "projectId",
+      "endpoint",
+      "timeoutSeconds",
+      "pollIntervalSeconds",
+    ]);
+    expect(problems({ instanceId: "i" })).toEqual(["taskId"]);
+    expect(problems({ instanceId: "i", taskName: "1bad" })).toEqual(["taskName"]);
+    expect(problems({ instanceId: "i", taskId: "t", paramsMatch: { a: "1" }, createdAfter: "2024-05-01T00:00:00Z" })).toEqual(["paramsMatch", "createdAfter"]);
+    expect(problems({ instanceId: "i", taskName: "n", createdAfter: "yesterday" })).toEqual(["createdAfter"]);
+    expect(problems({ instanceId: "i", taskName: "n", pollIntervalSeconds: -1 })).toEqual(["pollIntervalSeconds"]);
+  });
+
+  it("leaves unknown values for later, judging the known ones", () => {
+    expect(problems({ instanceId: unknownMarker, taskName: unknownMarker, paramsMatch: { a: unknownMarker, b: "ok" } })).toEqual([]);
+    expect(problems({ instanceId: unknownMarker, taskId: unknownMarker, taskName: "n" })).toEqual([]);
+    expect(problems({ instanceId: unknownMarker, taskName: "n", paramsMatch: { a: unknownMarker, b: [1] } })).toEqual(["paramsMatch.b"]);
+  });
+
+  it("applies defaults: 1800 s timeout, 5 s polls", () => {
+    expect(validateGateInputs({ instanceId: "i", taskName: "n", createdAfter: "20240501000000" })).toEqual({
+      instanceId: "i",
+      taskName: "n",
+      createdAfter: "2024-05-01T00:00:00.000Z",
+      timeoutSeconds: 1800,
+      pollIntervalSeconds: 5,
+    });
+  });
+
+  it("the BackgroundTaskGate constructor refuses bad plain args with a ValidationError naming the field", () => {
+    expect(fieldOf(() => new BackgroundTaskGate("g", { instanceId: "i", taskName: "n", pollIntervalSeconds: 0 }))).toBe("pollIntervalSeconds");
+    expect(fieldOf(() => new BackgroundTaskGate("g", { instanceId: "i" }))).toBe("taskId");
+    expect(fieldOf(() => new BackgroundTaskGate("g", { instanceId: "i", taskName: "n", createdAfter: new Date("x") }))).toBe("createdAfter");
+  });
+});
