@@ -86,12 +86,16 @@ export class RocketMQClient {
   /** Every matching task, newest first, each once; raises rather than return a shortened list. */
   async listAllBackgroundTasks(query: ListAllBackgroundTasksQuery): Promise<BackgroundTask[]> {
     const tasks: BackgroundTask[] = [];
-    for await (const task of this.iterateBackgroundTasks(query)) tasks.push(task);
+    for await (const page of this.#walk(query)) for (const task of page) tasks.push(task);
     return tasks;
   }
 
   /** Every matching task, newest first, each once, as pages arrive. */
-  iterateBackgroundTasks(query: ListAllBackgroundTasksQuery): AsyncGenerator<BackgroundTask> {
+  async *iterateBackgroundTasks(query: ListAllBackgroundTasksQuery): AsyncGenerator<BackgroundTask> {
+    for await (const page of this.#walk(query)) yield* page;
+  }
+
+  #walk(query: ListAllBackgroundTasksQuery): AsyncGenerator<BackgroundTask[]> {
     requireObject("query", query);
     const instanceId = requireId("instanceId", query.instanceId);
     const times = timeQuery(query);

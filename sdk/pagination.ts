@@ -21,7 +21,8 @@ export interface ShortWalk {
 }
 
 /**
- * Walks every page newest first and yields each task once. Page one tells how many pages there are;
+ * Walks every page newest first and yields each page's tasks not seen before (whole pages, not one
+ * task at a time: an await per task costs more than the parsing). Page one tells how many pages there are;
  * the rest are fetched `concurrency` at a time and yielded in order. Tasks created during the walk
  * shift records onto later pages, hence the de-duplication by id and the extra pages read while the
  * last one is full. A page that is empty or adds no new id ends the walk whatever `task_count` says,
@@ -31,7 +32,7 @@ export interface ShortWalk {
 export async function* walkPages(
   fetchPage: (start: number, limit: number) => Promise<TaskPage>,
   options: { concurrency: number; pageSize?: number; onShort?: (walk: ShortWalk) => Promise<void> },
-): AsyncGenerator<BackgroundTask> {
+): AsyncGenerator<BackgroundTask[]> {
   const pageSize = options.pageSize ?? PAGE_SIZE;
   const seen = new Set<string>();
   const inFlight = new Map<number, Promise<TaskPage>>();
@@ -57,14 +58,14 @@ export async function* walkPages(
         announced = page.taskCount;
         planned = Math.max(planned, announcedPages(announced, pageSize));
       }
-      let added = 0;
+      const fresh: BackgroundTask[] = [];
       for (const task of page.tasks) {
         if (seen.has(task.id)) continue;
         seen.add(task.id);
-        added++;
-        yield task;
+        fresh.push(task);
       }
-      if (page.tasks.length === 0 || added === 0) break;
+      if (fresh.length === 0) break;
+      yield fresh;
       // A full last page may mean tasks were created during the walk: read one page more.
       if (pagesRead === planned && page.tasks.length === pageSize) planned++;
       while (nextToLaunch < planned && inFlight.size < options.concurrency) launch(nextToLaunch++);

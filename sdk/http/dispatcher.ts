@@ -1,4 +1,4 @@
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import type { Env } from "../settings";
 
 const PROXY_VARS = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
@@ -8,6 +8,9 @@ const PROXY_VARS = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
  * through undici's own EnvHttpProxyAgent; without them a plain Agent avoids the proxy machinery.
  */
 export function createDispatcher(opts: { timeoutMs: number; insecure: boolean; connections: number }, env: Env = process.env): Dispatcher {
+  // Loaded when the first client is made, not when the package is imported: undici is most of the
+  // package's start-up cost, and a Pulumi program that only declares gates never makes a client.
+  const { Agent, EnvHttpProxyAgent } = require("undici") as typeof import("undici");
   const tls = { rejectUnauthorized: !opts.insecure, timeout: Math.min(opts.timeoutMs, 10_000) };
   const common = {
     keepAliveTimeout: 10_000,

@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import type { z } from "zod";
 import { AbortError, ConnectionError, HuaweiCloudApiError, ResponseValidationError, TimeoutError } from "../errors";
 import { ErrorBodySchema } from "../schemas";
@@ -146,6 +146,7 @@ export class Transport {
     const timer = setTimeout(() => timeout.abort(new AttemptTimeout()), timeoutMs);
     const signal = call.signal ? AbortSignal.any([call.signal, timeout.signal]) : timeout.signal;
     try {
+      const { request } = require("undici") as typeof import("undici");
       const res = await request(url, { method: call.method, headers, dispatcher: this.#dispatcher, signal });
       const body = await res.body.text();
       return { status: res.statusCode, headers: res.headers, body };

@@ -9,8 +9,9 @@ export function canonicalQuery(query: QueryParams): string {
   for (const key of Object.keys(query).sort()) {
     const value = query[key];
     const encodedKey = percentEncode(key);
-    const values = typeof value === "string" ? [value] : [...value].sort();
-    for (const v of values) parts.push(`${encodedKey}=${percentEncode(v)}`);
+    if (typeof value === "string") parts.push(`${encodedKey}=${percentEncode(value)}`);
+    else if (value.length === 1) parts.push(`${encodedKey}=${percentEncode(value[0])}`);
+    else for (const v of [...value].sort()) parts.push(`${encodedKey}=${percentEncode(v)}`);
   }
   return parts.join("&");
 }

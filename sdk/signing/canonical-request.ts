@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import { canonicalHeaders } from "./canonical-headers";
 import { canonicalQuery, type QueryParams } from "./canonical-query";
 import { canonicalUri } from "./canonical-uri";
+import { sha256Hex } from "./sha256";
 
 export const ALGORITHM = "SDK-HMAC-SHA256";
 
@@ -30,5 +30,5 @@ export function canonicalRequest(input: SigningInput): string {
 }
 
 export function stringToSign(sdkDate: string, canonical: string): string {
-  return `${ALGORITHM}\n${sdkDate}\n${createHash("sha256").update(canonical).digest("hex")}`;
+  return `${ALGORITHM}\n${sdkDate}\n${sha256Hex(canonical)}`;
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./sha256";
 
 export const EMPTY_BODY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -6,5 +6,5 @@ export const EMPTY_BODY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b93
 export function payloadHash(body: string | Uint8Array | undefined, contentSha256Header?: string): string {
   if (contentSha256Header) return contentSha256Header;
   if (body === undefined || body.length === 0) return EMPTY_BODY_SHA256;
-  return createHash("sha256").update(body).digest("hex");
+  return sha256Hex(body);
 }

@@ -1,6 +1,8 @@
-/** `YYYYMMDDTHHMMSSZ` in UTC, the X-Sdk-Date format. */
+const pad2 = (n: number): string => (n < 10 ? "0" : "") + n;
+
+/** `YYYYMMDDTHHMMSSZ` in UTC, the X-Sdk-Date format (for years 1000 to 9999). */
 export function formatSdkDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return `${date.getUTCFullYear()}${pad2(date.getUTCMonth() + 1)}${pad2(date.getUTCDate())}T${pad2(date.getUTCHours())}${pad2(date.getUTCMinutes())}${pad2(date.getUTCSeconds())}Z`;
 }
 
 const SDK_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;

@@ -26,6 +26,7 @@ export interface SignOptions {
 
 /** The decoded path: the signer encodes each segment exactly once. */
 export function decodedPath(url: URL): string {
+  if (!url.pathname.includes("%")) return url.pathname;
   return url.pathname
     .split("/")
     .map((segment) => {
@@ -36,17 +37,6 @@ export function decodedPath(url: URL): string {
       }
     })
     .join("/");
-}
-
-function findHeader(headers: Record<string, string>, lowerName: string): string | undefined {
-  for (const name of Object.keys(headers)) if (name.toLowerCase() === lowerName) return headers[name];
-  return undefined;
-}
-
-function withoutHeader(headers: Record<string, string>, lowerName: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (name.toLowerCase() !== lowerName) out[name] = value;
-  return out;
 }
 
 /**
@@ -64,22 +54,29 @@ export function signRequest(request: SignableRequest, credentials: Credentials, 
   } catch {
     throw new ValidationError("url", "is not an absolute URL", 'Pass the full URL, e.g. "https://dms.cn-north-4.myhuaweicloud.com/v2/...".');
   }
-  const given = request.headers ?? {};
-
-  const callerDate = findHeader(given, "x-sdk-date");
+  // One pass over the caller's headers: the signer's own headers replace any the caller set.
+  const headers: Record<string, string> = {};
+  let callerDate: string | undefined;
+  let contentSha256: string | undefined;
+  let hasHost = false;
+  for (const [name, value] of Object.entries(request.headers ?? {})) {
+    const lower = name.toLowerCase();
+    if (lower === "x-sdk-date") callerDate = value;
+    else if (lower === "authorization" || (lower === "x-security-token" && credentials.securityToken)) continue;
+    else {
+      if (lower === "host") hasHost = true;
+      else if (lower === "x-sdk-content-sha256") contentSha256 = value;
+      headers[name] = value;
+    }
+  }
   const sdkDate = options.date
     ? formatSdkDate(options.date)
     : callerDate !== undefined && parseSdkDate(callerDate)
       ? callerDate
       : formatSdkDate(new Date());
-
-  let headers = withoutHeader(withoutHeader(given, "x-sdk-date"), "authorization");
-  if (findHeader(headers, "host") === undefined) headers = { Host: url.host, ...headers };
+  if (!hasHost) headers.Host = url.host;
   headers["X-Sdk-Date"] = sdkDate;
-  if (credentials.securityToken) {
-    headers = withoutHeader(headers, "x-security-token");
-    headers["X-Security-Token"] = credentials.securityToken;
-  }
+  if (credentials.securityToken) headers["X-Security-Token"] = credentials.securityToken;
 
   const names = signedHeaderNames(headers);
   const canonical = canonicalRequest({
@@ -88,7 +85,7 @@ export function signRequest(request: SignableRequest, credentials: Credentials, 
     query: queryOf(url.searchParams),
     headers,
     signedHeaders: names,
-    payloadHash: payloadHash(request.body, findHeader(headers, "x-sdk-content-sha256")),
+    payloadHash: payloadHash(request.body, contentSha256),
   });
   headers.Authorization = authorizationHeader(credentials.accessKey, names, signature(credentials.secretKey, stringToSign(sdkDate, canonical)));
   return headers;

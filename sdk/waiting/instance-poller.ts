@@ -6,7 +6,8 @@ export interface PollSubscriber {
   readonly createdAfter: Date | undefined;
   /** When this subscriber next wants fresh data (ms epoch). */
   nextPollAt: number;
-  deliver(tasks: readonly BackgroundTask[]): void;
+  /** `sentAt`: when the request that fetched `tasks` went out (ms epoch). */
+  deliver(tasks: readonly BackgroundTask[], sentAt: number): void;
   fail(error: unknown): void;
 }
 
@@ -69,10 +70,13 @@ export class InstancePoller {
       if (beginTime === undefined || s.createdAfter < beginTime) beginTime = s.createdAfter;
     }
     this.polls++;
+    // Intervals run from request to request: timed from the answer, every round trip would be added
+    // to the period and a success would be seen up to two round trips late.
+    const sentAt = Date.now();
     try {
       const tasks = await this.#fetch(beginTime);
       // Subscribers that joined while the request was out get this answer too: it is fresh.
-      for (const s of [...this.#subscribers]) s.deliver(tasks);
+      for (const s of [...this.#subscribers]) s.deliver(tasks, sentAt);
     } catch (error) {
       for (const s of [...this.#subscribers]) s.fail(error);
     } finally {

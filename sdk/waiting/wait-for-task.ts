@@ -141,8 +141,8 @@ export function waitForBackgroundTask(client: RocketMQClient, options: WaitForBa
     const subscriber = {
       createdAfter: matcher.createdAfter,
       nextPollAt: Date.now(),
-      deliver(tasks: readonly BackgroundTask[]) {
-        subscriber.nextPollAt = Date.now() + interval;
+      deliver(tasks: readonly BackgroundTask[], sentAt: number) {
+        subscriber.nextPollAt = sentAt + interval;
         interval = nextInterval(interval, capMs);
         const found = newestMatch(tasks, matcher);
         // A task id older than the newest page is asked for directly.

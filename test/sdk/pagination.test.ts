@@ -31,9 +31,9 @@ function server(total: number, behaviour: { ignoreStart?: boolean; extraCount?: 
   return { fetchPage, calls, all: () => tasks };
 }
 
-async function collect(gen: AsyncGenerator<BackgroundTask>): Promise<string[]> {
+async function collect(gen: AsyncGenerator<BackgroundTask[]>): Promise<string[]> {
   const ids: string[] = [];
-  for await (const t of gen) ids.push(t.id);
+  for await (const page of gen) for (const t of page) ids.push(t.id);
   return ids;
 }
 
