@@ -11,9 +11,9 @@
 //   4. env HUAWEICLOUD_SDK_AK/_SK
 //   5. env CLOUD_SDK_AK/_SK
 // Steps 3–5 are the sdk's `resolveSettings`. Credentials are taken as a pair from the first source
-// that has both keys. The endpoint is resolved before the region: an explicit endpoint (arg, then
-// `huaweicloud:endpoints.dms`, then HW_DMS_ENDPOINT) wins over any region; otherwise the region
-// (arg, config, HW_REGION_NAME) names the endpoint.
+// that has both keys. The endpoint comes from the highest source that names an endpoint or a
+// region; within one source an endpoint (`endpoint` arg, `huaweicloud:endpoints.dms`,
+// HW_DMS_ENDPOINT) wins over a region.
 import { ConfigurationError, ValidationError, type ClientOptions } from "../sdk";
 import { describe } from "../sdk/validation";
 
@@ -138,7 +138,12 @@ export function clientOptionsFromConfig(get: ConfigGetter): ClientOptions {
  */
 export function mergeClientOptions(explicit: ExplicitSettings, fromConfig: ClientOptions): ClientOptions {
   const merged: ClientOptions = { ...fromConfig };
-  if (explicit.region !== undefined) merged.region = explicit.region;
+  if (explicit.region !== undefined) {
+    merged.region = explicit.region;
+    // An explicit region beats a configured endpoint: the endpoint comes from the highest source
+    // that names an endpoint or a region.
+    if (explicit.endpoint === undefined) delete merged.endpoint;
+  }
   if (explicit.projectId !== undefined) merged.projectId = explicit.projectId;
   if (explicit.endpoint !== undefined) merged.endpoint = explicit.endpoint;
   if (explicit.credentials !== undefined) merged.credentials = explicit.credentials;

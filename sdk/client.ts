@@ -1,7 +1,10 @@
 import { inspect } from "node:util";
 import { IncompleteListError, ResponseValidationError, ValidationError } from "./errors";
 import { Transport } from "./http/transport";
-import { PAGE_SIZE, walkPages } from "./pagination";
+import { ListChangedDuringWalk, PAGE_SIZE, walkPages } from "./pagination";
+
+/** Full listings tried before a list that keeps losing tasks under the walk is reported. */
+const MAX_WALKS = 3;
 import { TaskPageSchema, TaskProgressSchema, type BackgroundTask, type TaskPage, type TaskProgress } from "./schemas";
 import { resolveSettings, type ClientOptions, type Env } from "./settings";
 import { describe, optionalApiTime, optionalInteger, requireId } from "./validation";
@@ -33,6 +36,11 @@ function requireObject(field: string, value: unknown): void {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new ValidationError(field, `expected an object, got ${describe(value)}`, `Pass ${field} as an object such as { instanceId: "..." }.`);
   }
+}
+
+function requireSignal(value: unknown): AbortSignal | undefined {
+  if (value === undefined || value instanceof AbortSignal) return value;
+  throw new ValidationError("signal", `expected an AbortSignal, got ${describe(value)}`, "Pass AbortController.signal (or AbortSignal.timeout(ms)), or leave it out.");
 }
 
 function timeQuery(query: ListAllBackgroundTasksQuery): Record<string, string> {
@@ -80,32 +88,50 @@ export class RocketMQClient {
     if (start !== undefined) q.start = String(Math.max(1, start));
     if (limit !== undefined) q.limit = String(limit);
     Object.assign(q, timeQuery(query));
-    return this.#transport.send({ method: "GET", segments: this.#tasksPath(instanceId), query: q, signal: query.signal }, TaskPageSchema);
+    return this.#transport.send({ method: "GET", segments: this.#tasksPath(instanceId), query: q, signal: requireSignal(query.signal) }, TaskPageSchema);
   }
 
   /** Every matching task, newest first, each once; raises rather than return a shortened list. */
   async listAllBackgroundTasks(query: ListAllBackgroundTasksQuery): Promise<BackgroundTask[]> {
-    const tasks: BackgroundTask[] = [];
-    for await (const page of this.#walk(query)) for (const task of page) tasks.push(task);
-    return tasks;
+    // A deletion during the walk may have shifted a task past a page boundary: read it all again.
+    for (let walk = 1; ; walk++) {
+      try {
+        const tasks: BackgroundTask[] = [];
+        for await (const page of this.#walk(query)) for (const task of page) tasks.push(task);
+        return tasks;
+      } catch (error) {
+        if (!(error instanceof ListChangedDuringWalk)) throw error;
+        if (walk === MAX_WALKS) throw this.#changedError(query, error);
+      }
+    }
   }
 
   /** Every matching task, newest first, each once, as pages arrive. */
+  /** As listAllBackgroundTasks, but yielded as pages arrive; a deletion during the walk raises IncompleteListError (tasks already yielded cannot be taken back). */
   async *iterateBackgroundTasks(query: ListAllBackgroundTasksQuery): AsyncGenerator<BackgroundTask> {
-    for await (const page of this.#walk(query)) yield* page;
+    try {
+      for await (const page of this.#walk(query)) yield* page;
+    } catch (error) {
+      throw error instanceof ListChangedDuringWalk ? this.#changedError(query, error) : error;
+    }
+  }
+
+  #changedError(query: ListAllBackgroundTasksQuery, change: ListChangedDuringWalk): IncompleteListError {
+    return new IncompleteListError({ collected: change.after, announced: change.before, pages: 0, instanceId: String(query.instanceId), reason: "tasks were deleted while the list was being read, so a task may have moved past a page boundary" });
   }
 
   #walk(query: ListAllBackgroundTasksQuery): AsyncGenerator<BackgroundTask[]> {
     requireObject("query", query);
     const instanceId = requireId("instanceId", query.instanceId);
     const times = timeQuery(query);
+    const signal = requireSignal(query.signal);
     const segments = this.#tasksPath(instanceId);
     const fetchPage = (start: number, limit: number) =>
-      this.#transport.send({ method: "GET", segments, query: { start: String(start), limit: String(limit), ...times }, signal: query.signal }, TaskPageSchema);
+      this.#transport.send({ method: "GET", segments, query: { start: String(start), limit: String(limit), ...times }, signal }, TaskPageSchema);
     return walkPages(fetchPage, {
       concurrency: this.#pageConcurrency,
       onShort: async (walk) => {
-        // Tasks deleted during the walk also shrink it: only a count that still disagrees is an error.
+        // The count may have been right and the pages short (tasks deleted at the end): ask again.
         const recount = await fetchPage(1, 1);
         if (recount.taskCount > walk.collected) throw new IncompleteListError({ ...walk, announced: recount.taskCount, instanceId });
       },
@@ -118,9 +144,9 @@ export class RocketMQClient {
     const instanceId = requireId("instanceId", ref.instanceId);
     const taskId = requireId("taskId", ref.taskId);
     const segments = [...this.#tasksPath(instanceId), taskId];
-    const page = await this.#transport.send({ method: "GET", segments, signal: ref.signal }, TaskPageSchema);
-    const task = page.tasks.find((t) => t.id === taskId) ?? page.tasks[0];
-    if (!task) throw new ResponseValidationError({ method: "GET", path: "/" + segments.join("/"), field: "tasks", reason: "expected one task, got none" });
+    const page = await this.#transport.send({ method: "GET", segments, signal: requireSignal(ref.signal) }, TaskPageSchema);
+    const task = page.tasks.find((t) => t.id === taskId);
+    if (!task) throw new ResponseValidationError({ method: "GET", path: "/" + segments.join("/"), field: "tasks", reason: `expected task ${taskId}, got ${page.tasks.length === 0 ? "none" : page.tasks.map((t) => t.id).join(", ")}` });
     return task;
   }
 
@@ -129,7 +155,7 @@ export class RocketMQClient {
     requireObject("task reference", ref);
     const instanceId = requireId("instanceId", ref.instanceId);
     const taskId = requireId("taskId", ref.taskId);
-    return this.#transport.send({ method: "GET", segments: [...this.#tasksPath(instanceId), taskId, "progress"], signal: ref.signal }, TaskProgressSchema);
+    return this.#transport.send({ method: "GET", segments: [...this.#tasksPath(instanceId), taskId, "progress"], signal: requireSignal(ref.signal) }, TaskProgressSchema);
   }
 
   /** Closes the connection pool. Calls after this fail. */

@@ -143,11 +143,13 @@ export class AbortError extends RocketMQTasksError {
 export class IncompleteListError extends RocketMQTasksError {
   readonly collected: number;
   readonly announced: number;
-  constructor(init: { collected: number; announced: number; pages: number; instanceId: string }) {
+  constructor(init: { collected: number; announced: number; pages: number; instanceId: string; reason?: string }) {
     super(
       "ERR_INCOMPLETE_LIST",
-      `listing the tasks of instance ${init.instanceId} stopped after ${init.pages} page(s) with ${init.collected} distinct task(s), ` +
-        `but the API announced ${init.announced}: a page was empty or repeated earlier tasks. Retry later; if it persists the API is not honouring "start".`,
+      init.reason
+        ? `listing the tasks of instance ${init.instanceId} was not reliable: ${init.reason} (task_count went from ${init.announced} to ${init.collected}). Read it again.`
+        : `listing the tasks of instance ${init.instanceId} stopped after ${init.pages} page(s) with ${init.collected} distinct task(s), ` +
+            `but the API announced ${init.announced}: a page was empty or repeated earlier tasks. Retry later; if it persists the API is not honouring "start".`,
     );
     this.collected = init.collected;
     this.announced = init.announced;

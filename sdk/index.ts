@@ -6,7 +6,7 @@ export { RocketMQClient, type ListBackgroundTasksQuery, type ListAllBackgroundTa
 export { resolveSettings, CREDENTIAL_ENV_PAIRS, type ClientOptions, type ResolvedSettings, type Env } from "./settings";
 export { waitForBackgroundTask, sharedPollCount, type WaitForBackgroundTaskOptions, type PollEvent } from "./waiting/wait-for-task";
 export { outcomeOf, newestMatch, matches, describeTask, type TaskMatcher, type Outcome } from "./waiting/match";
-export { walkPages, PAGE_SIZE } from "./pagination";
+export { PAGE_SIZE } from "./pagination";
 export { filterTasks, latestByName, newestFirst, type TaskFilters } from "./filters";
 export { dmsEndpoint } from "./endpoints";
 export { formatApiTime, parseApiTime } from "./validation";

@@ -13,6 +13,17 @@ export function announcedPages(taskCount: number, pageSize = PAGE_SIZE): number 
   return Math.max(1, Math.ceil(taskCount / pageSize));
 }
 
+/**
+ * Tasks were deleted while the walk was under way: records after them moved to earlier pages, so a
+ * page boundary may have skipped one. Seen as a `task_count` lower than one already answered
+ * before the page was requested (a deletion exactly offset by a creation goes unseen).
+ */
+export class ListChangedDuringWalk extends Error {
+  constructor(readonly before: number, readonly after: number) {
+    super(`task_count fell from ${before} to ${after} during the walk`);
+  }
+}
+
 /** Why a walk stopped before it had everything `task_count` announced. */
 export interface ShortWalk {
   collected: number;
@@ -27,7 +38,8 @@ export interface ShortWalk {
  * shift records onto later pages, hence the de-duplication by id and the extra pages read while the
  * last one is full. A page that is empty or adds no new id ends the walk whatever `task_count` says,
  * so a server that ignores `start` or over-counts cannot make it loop. `onShort` decides what a walk
- * that ended below the announced count means (the client re-checks and raises).
+ * that ended below the announced count means (the client re-checks and raises). A deletion during
+ * the walk raises ListChangedDuringWalk: the caller reads again rather than risk a gap.
  */
 export async function* walkPages(
   fetchPage: (start: number, limit: number) => Promise<TaskPage>,
@@ -36,8 +48,16 @@ export async function* walkPages(
   const pageSize = options.pageSize ?? PAGE_SIZE;
   const seen = new Set<string>();
   const inFlight = new Map<number, Promise<TaskPage>>();
+  // The highest task_count answered so far, in answer order: a page asked for after that answer
+  // that reports fewer tasks saw a deletion.
+  let highestAnswered = 0;
   const launch = (index: number) => {
-    const promise = fetchPage(pageStart(index, pageSize), pageSize);
+    const floor = highestAnswered;
+    const promise = fetchPage(pageStart(index, pageSize), pageSize).then((page) => {
+      if (page.taskCount < floor) throw new ListChangedDuringWalk(floor, page.taskCount);
+      highestAnswered = Math.max(highestAnswered, page.taskCount);
+      return page;
+    });
     promise.catch(() => undefined); // awaited in order below; this only avoids an unhandled rejection meanwhile
     inFlight.set(index, promise);
   };

@@ -53,11 +53,6 @@ export type BackgroundTask = z.output<typeof BackgroundTaskSchema>;
 /** `task_count` is a string on the wire; a number is accepted too. */
 const CountSchema = z.union([z.string().regex(/^\d+$/, "expected a count of digits"), z.number().int().nonnegative()]).transform(Number);
 
-export const ListTasksWireSchema = z.object({
-  task_count: CountSchema,
-  tasks: z.array(z.unknown()),
-});
-
 /** One page of the list API, normalized. */
 export const TaskPageSchema = z
   .object({ task_count: CountSchema, tasks: z.array(BackgroundTaskSchema) })
@@ -88,14 +83,17 @@ export const TaskProgressSchema = z
 export type TaskProgress = z.output<typeof TaskProgressSchema>;
 
 /** The error bodies seen from the gateway and the services: flat, nested under `error`, or code/message. */
+// Some services send numeric codes: read them as text rather than lose the whole body.
+const Text = z.union([z.string(), z.number()]).transform(String).optional();
+
 export const ErrorBodySchema = z
   .object({
-    error_code: z.string().optional(),
-    error_msg: z.string().optional(),
-    code: z.string().optional(),
-    message: z.string().optional(),
-    request_id: z.string().optional(),
-    error: z.object({ code: z.string().optional(), message: z.string().optional(), request_id: z.string().optional() }).optional(),
+    error_code: Text,
+    error_msg: Text,
+    code: Text,
+    message: Text,
+    request_id: Text,
+    error: z.object({ code: Text, message: Text, request_id: Text }).optional(),
   })
   .transform((b) => ({
     errorCode: b.error_code ?? b.code ?? b.error?.code,

@@ -43,6 +43,8 @@ export interface ResolvedSettings {
   pageConcurrency: number;
   insecure: boolean;
   logger: ((line: string) => void) | undefined;
+  /** The environment the settings were read from (proxies are read from it too). */
+  env: Env;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -58,6 +60,12 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
 
+function optionalString(field: string, value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") throw new ValidationError(field, `expected a string, got ${describe(value)}`, `Pass ${field} as a string, or leave it out.`);
+  return nonEmpty(value);
+}
+
 function resolveCredentials(options: ClientOptions, env: Env): { credentials: Credentials; source: string } {
   if (options.credentials !== undefined) {
     const c = options.credentials;
@@ -67,10 +75,10 @@ function resolveCredentials(options: ClientOptions, env: Env): { credentials: Cr
         throw new ValidationError(`credentials.${key}`, "is missing or empty", `Pass a non-empty credentials.${key}, or leave credentials out to read them from the environment.`);
       }
     }
-    if (c.securityToken !== undefined && typeof c.securityToken !== "string") {
+    if (c.securityToken !== undefined && c.securityToken !== null && typeof c.securityToken !== "string") {
       throw new ValidationError("credentials.securityToken", "is not a string", "Pass the security token of temporary credentials as a string, or leave it out.");
     }
-    return { credentials: { accessKey: c.accessKey.trim(), secretKey: c.secretKey, securityToken: nonEmpty(c.securityToken) }, source: "options" };
+    return { credentials: { accessKey: c.accessKey.trim(), secretKey: c.secretKey, securityToken: nonEmpty(c.securityToken ?? undefined) }, source: "options" };
   }
   for (const [akVar, skVar] of CREDENTIAL_ENV_PAIRS) {
     const accessKey = nonEmpty(env[akVar]);
@@ -88,8 +96,10 @@ function resolveCredentials(options: ClientOptions, env: Env): { credentials: Cr
   );
 }
 
+/** An endpoint from the highest source that names an endpoint or a region; within one source the endpoint wins. */
 function resolveEndpoint(options: ClientOptions, env: Env, region: string | undefined): URL {
-  const raw = nonEmpty(options.endpoint) ?? nonEmpty(env.HW_DMS_ENDPOINT);
+  const explicitEndpoint = optionalString("endpoint", options.endpoint);
+  const raw = explicitEndpoint ?? (optionalString("region", options.region) === undefined ? nonEmpty(env.HW_DMS_ENDPOINT) : undefined);
   if (raw !== undefined) {
     let url: URL;
     try {
@@ -106,7 +116,7 @@ function resolveEndpoint(options: ClientOptions, env: Env, region: string | unde
     return url;
   }
   if (region !== undefined) {
-    const cloud = nonEmpty(options.cloud) ?? nonEmpty(env.HW_CLOUD);
+    const cloud = optionalString("cloud", options.cloud) ?? nonEmpty(env.HW_CLOUD);
     if (cloud !== undefined && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(cloud)) {
       throw new ValidationError("cloud", `${JSON.stringify(cloud)} is not a domain name`, 'Use a domain such as "myhuaweicloud.com", or leave it unset.');
     }
@@ -142,12 +152,12 @@ function parseBoolean(field: string, value: string | undefined): boolean | undef
  */
 export function resolveSettings(options: ClientOptions = {}, env: Env = process.env): ResolvedSettings {
   if (options === null || typeof options !== "object") throw new ValidationError("options", `expected an object, got ${describe(options)}`, "Pass client options as an object, or nothing.");
-  const region = nonEmpty(options.region) ?? nonEmpty(env.HW_REGION_NAME);
+  const region = optionalString("region", options.region) ?? nonEmpty(env.HW_REGION_NAME);
   if (region !== undefined && !REGION.test(region)) {
     throw new ValidationError("region", `${JSON.stringify(region)} is not a region name`, 'Use a region id such as "cn-north-4" or "ap-southeast-1".');
   }
   const endpoint = resolveEndpoint(options, env, region);
-  const projectRaw = nonEmpty(options.projectId) ?? nonEmpty(env.HW_PROJECT_ID);
+  const projectRaw = optionalString("projectId", options.projectId) ?? nonEmpty(env.HW_PROJECT_ID);
   if (projectRaw === undefined) {
     throw new ConfigurationError(
       "projectId",
@@ -156,9 +166,16 @@ export function resolveSettings(options: ClientOptions = {}, env: Env = process.
     );
   }
   const projectId = requireId("projectId", projectRaw);
+  if (options.credentials === null) throw new ValidationError("credentials", "is null", "Pass { accessKey, secretKey }, or leave credentials out to read them from the environment.");
   const { credentials, source } = resolveCredentials(options, env);
   const debug = env.ROCKETMQ_TASKS_DEBUG === "1" || env.ROCKETMQ_TASKS_DEBUG === "true";
-  return {
+  if (options.insecure !== undefined && typeof options.insecure !== "boolean") {
+    throw new ValidationError("insecure", `expected true or false, got ${describe(options.insecure)}`, "Pass insecure as a boolean; a string such as \"false\" would read as true.");
+  }
+  if (options.logger !== undefined && typeof options.logger !== "function") {
+    throw new ValidationError("logger", `expected a function, got ${describe(options.logger)}`, "Pass logger as (line: string) => void, or leave it out.");
+  }
+  const settings: ResolvedSettings = {
     endpoint,
     region,
     projectId,
@@ -170,5 +187,9 @@ export function resolveSettings(options: ClientOptions = {}, env: Env = process.
     pageConcurrency: requireInteger("pageConcurrency", options.pageConcurrency ?? 4, 1, 32),
     insecure: options.insecure ?? parseBoolean("HW_INSECURE", env.HW_INSECURE) ?? false,
     logger: options.logger ?? (debug ? (line: string) => process.stderr.write(`rocketmq-tasks ${line}\n`) : undefined),
+    env,
   };
+  // Not enumerable: logging or serializing the settings shows no secret.
+  Object.defineProperty(settings, "credentials", { enumerable: false });
+  return settings;
 }

@@ -1,14 +1,18 @@
 const SKEW_THRESHOLD_MS = 5 * 60_000;
+/** Below this, an "expired" answer is not about our clock: the correction already holds. */
+const EXPIRED_THRESHOLD_MS = 60_000;
 
 /**
- * The offset to add to the local clock, when a 401 shows that the signature failed because of it:
- * the gateway says "signature expired", or its Date header is more than 5 minutes from local time.
- * Undefined when the 401 is about something else (then it must not be retried: five failures lock the AK).
+ * How much to add to the clock the request was signed with, when a 401 shows that the signature
+ * failed because of it: the gateway says "signature expired" and its Date header is over a minute
+ * away, or its Date header is more than 5 minutes away. `signingNow` is the (already corrected)
+ * time the request was signed with. Undefined when the 401 is about something else: then it must
+ * not be retried, since five failures lock the access key.
  */
-export function clockOffsetFrom401(errorMsg: string, serverDateHeader: string | undefined, localNow: number): number | undefined {
+export function clockCorrectionFrom401(errorMsg: string, serverDateHeader: string | undefined, signingNow: number): number | undefined {
   const serverNow = serverDateHeader ? Date.parse(serverDateHeader) : NaN;
   if (Number.isNaN(serverNow)) return undefined;
-  const offset = serverNow - localNow;
-  if (/signature expired/i.test(errorMsg) || Math.abs(offset) > SKEW_THRESHOLD_MS) return offset;
-  return undefined;
+  const delta = serverNow - signingNow;
+  const threshold = /signature expired/i.test(errorMsg) ? EXPIRED_THRESHOLD_MS : SKEW_THRESHOLD_MS;
+  return Math.abs(delta) > threshold ? delta : undefined;
 }

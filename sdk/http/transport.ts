@@ -5,7 +5,7 @@ import { ErrorBodySchema } from "../schemas";
 import type { ResolvedSettings } from "../settings";
 import { percentEncode, signRequest, type Credentials } from "../signing";
 import { fullJitterDelay, retryAfterMs, sleep } from "./backoff";
-import { clockOffsetFrom401 } from "./clock-skew";
+import { clockCorrectionFrom401 } from "./clock-skew";
 import { createDispatcher } from "./dispatcher";
 import { backOffTogether, throttleKey, throttleWaitMs } from "./throttle";
 
@@ -60,7 +60,7 @@ export class Transport {
     const { credentials, ...rest } = settings;
     this.#credentials = credentials;
     this.#settings = rest;
-    this.#dispatcher = createDispatcher({ timeoutMs: settings.timeoutMs, insecure: settings.insecure, connections: Math.max(8, settings.pageConcurrency * 2) });
+    this.#dispatcher = createDispatcher({ timeoutMs: settings.timeoutMs, insecure: settings.insecure, connections: Math.max(8, settings.pageConcurrency * 2) }, settings.env);
     this.#throttleKey = throttleKey(settings.endpoint.origin, credentials.accessKey);
   }
 
@@ -91,7 +91,8 @@ export class Transport {
     let skewCorrected = false;
 
     for (;;) {
-      const wait = throttleWaitMs(this.#throttleKey);
+      // Never past this call's own deadline: if the gateway still throttles then, its 429 is the answer.
+      const wait = Math.min(throttleWaitMs(this.#throttleKey), Math.max(0, deadline - Date.now()));
       // A little jitter each, so that clients released at the same moment do not all arrive at once.
       if (wait > 0) await this.#sleep(wait + fullJitterDelay(0), call.signal);
       attempts++;
@@ -119,20 +120,22 @@ export class Transport {
 
       const error = this.#apiError(attempt, ctx, requestId, attempts);
       if (attempt.status === 401 && !skewCorrected) {
-        const offset = clockOffsetFrom401(error.errorMsg, header(attempt.headers, "date"), Date.now());
-        if (offset !== undefined) {
+        const correction = clockCorrectionFrom401(error.errorMsg, header(attempt.headers, "date"), Date.now() + this.#clockOffsetMs);
+        if (correction !== undefined) {
           skewCorrected = true;
-          this.#clockOffsetMs = offset;
-          logger?.(`clock differs from the gateway's by ${Math.round(offset / 1000)} s; signing again with the gateway's time`);
+          this.#clockOffsetMs += correction;
+          logger?.(`clock differs from the gateway's by ${Math.round(this.#clockOffsetMs / 1000)} s; signing again with the gateway's time`);
           continue;
         }
       }
       if (!retryable || !RETRYABLE_STATUS.has(attempt.status) || attempts > maxRetries) throw error;
       const after = attempt.status === 429 ? retryAfterMs(header(attempt.headers, "retry-after")) : undefined;
-      if (after !== undefined) backOffTogether(this.#throttleKey, after);
       const delay = after ?? fullJitterDelay(attempts - 1);
       if (Date.now() + delay >= deadline) throw error;
-      if (after === undefined) await this.#sleep(delay, call.signal);
+      // A 429 is about the access key, not this call: every client using it waits (bounded, so
+      // one large Retry-After cannot stall later calls past their own budgets).
+      if (attempt.status === 429) backOffTogether(this.#throttleKey, Math.min(delay, retryBudgetMs));
+      else await this.#sleep(delay, call.signal);
     }
   }
 

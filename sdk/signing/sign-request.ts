@@ -39,12 +39,37 @@ export function decodedPath(url: URL): string {
     .join("/");
 }
 
+const TOKEN = /^[A-Za-z]+$/;
+
+// Checked before any hashing: node:crypto's own errors would quote a key that is not a string.
+function validateSignable(request: SignableRequest, credentials: Credentials): void {
+  if (request === null || typeof request !== "object") throw new ValidationError("request", "is not an object", "Pass { method, url, headers?, body? }.");
+  if (typeof request.method !== "string" || !TOKEN.test(request.method)) throw new ValidationError("method", "is not an HTTP method name", 'Pass e.g. "GET".');
+  if (request.body !== undefined && typeof request.body !== "string" && !(request.body instanceof Uint8Array)) {
+    throw new ValidationError("body", "is neither a string nor a Uint8Array", "Serialize the body (e.g. JSON.stringify) before signing.");
+  }
+  if (request.headers !== undefined) {
+    if (request.headers === null || typeof request.headers !== "object") throw new ValidationError("headers", "is not an object", "Pass headers as a record of strings.");
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (typeof value !== "string") throw new ValidationError(`headers.${name}`, "is not a string", "Pass every header value as a string.");
+    }
+  }
+  if (credentials === null || typeof credentials !== "object") throw new ValidationError("credentials", "is not an object", "Pass { accessKey, secretKey, securityToken? }.");
+  for (const key of ["accessKey", "secretKey"] as const) {
+    if (typeof credentials[key] !== "string" || credentials[key] === "") throw new ValidationError(`credentials.${key}`, "is missing, empty or not a string", `Pass credentials.${key} as a non-empty string.`);
+  }
+  if (credentials.securityToken !== undefined && typeof credentials.securityToken !== "string") {
+    throw new ValidationError("credentials.securityToken", "is not a string", "Pass the security token as a string, or leave it out.");
+  }
+}
+
 /**
  * Signs a request with SDK-HMAC-SHA256 and returns every header to send: the caller's, plus `Host`,
  * `X-Sdk-Date`, `X-Security-Token` (temporary credentials) and `Authorization`. Every header
  * returned except `Authorization` is signed, as the official SDK does.
  */
 export function signRequest(request: SignableRequest, credentials: Credentials, options: SignOptions = {}): Record<string, string> {
+  validateSignable(request, credentials);
   if (options.date !== undefined && (!(options.date instanceof Date) || !(options.date.getUTCFullYear() >= 1970 && options.date.getUTCFullYear() <= 9999))) {
     throw new ValidationError("date", "is not a valid Date between 1970 and 9999", "Pass a valid Date as options.date, or leave it out to sign with the current time.");
   }

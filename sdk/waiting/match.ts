@@ -23,10 +23,17 @@ function paramsEqual(expected: string | number | boolean, actual: unknown): bool
   return actual !== undefined && actual !== null && String(actual) === String(expected);
 }
 
+/** The task's creation time in ms, or -Infinity when `created_at` cannot be read (it then counts as the oldest). */
+function createdMs(task: BackgroundTask): number {
+  const ms = Date.parse(task.createdAt);
+  return Number.isNaN(ms) ? -Infinity : ms;
+}
+
 export function matches(task: BackgroundTask, matcher: TaskMatcher): boolean {
   if (matcher.taskId !== undefined) return task.id === matcher.taskId;
   if (matcher.name !== undefined && task.name !== matcher.name) return false;
-  if (matcher.createdAfter !== undefined && Date.parse(task.createdAt) < matcher.createdAfter.getTime()) return false;
+  // An unreadable creation time cannot be shown to be at or after createdAfter: no match.
+  if (matcher.createdAfter !== undefined && !(createdMs(task) >= matcher.createdAfter.getTime())) return false;
   for (const [key, expected] of Object.entries(matcher.paramsMatch ?? {})) {
     if (!paramsEqual(expected, task.params?.[key])) return false;
   }
@@ -38,9 +45,40 @@ export function newestMatch(tasks: readonly BackgroundTask[], matcher: TaskMatch
   let best: BackgroundTask | undefined;
   for (const task of tasks) {
     if (!matches(task, matcher)) continue;
-    if (best === undefined || Date.parse(task.createdAt) > Date.parse(best.createdAt)) best = task;
+    if (best === undefined || createdMs(task) > createdMs(best)) best = task;
   }
   return best;
+}
+
+/** What a wait is waiting for; `createdAfter` may also be given as the text the caller wrote. */
+export interface WaitTarget {
+  taskId?: string;
+  name?: string;
+  paramsMatch?: Readonly<Record<string, unknown>>;
+  createdAfter?: Date | string;
+}
+
+function paramValueText(value: unknown): string {
+  const text = String(value);
+  // Quoted when the bare form would be ambiguous in a "k=v, k=v" list.
+  return typeof value === "string" && (text === "" || /[\s,="]/.test(text)) ? JSON.stringify(text) : text;
+}
+
+/**
+ * What a wait is waiting for, in words, for messages and progress lines: "task <id>", or "the newest
+ * <name> task with k=v, k=v created at or after <ISO time>". Pure; never throws.
+ */
+export function describeWaitTarget(target: WaitTarget): string {
+  if (target.taskId !== undefined) return `task ${target.taskId}`;
+  let text = target.name !== undefined ? `the newest ${target.name} task` : "the newest task";
+  const params = Object.entries(target.paramsMatch ?? {});
+  if (params.length > 0) text += ` with ${params.map(([key, value]) => `${key}=${paramValueText(value)}`).join(", ")}`;
+  const after = target.createdAfter;
+  if (after !== undefined) {
+    const when = after instanceof Date ? (Number.isNaN(after.getTime()) ? "an invalid date" : after.toISOString()) : String(after);
+    text += ` created at or after ${when}`;
+  }
+  return text;
 }
 
 /** A one-line account of a task for progress and error messages. */

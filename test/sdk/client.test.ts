@@ -3,6 +3,8 @@
 import { EmulatorAdmin, generatedSeed, startEmulator, type RunningEmulator } from "../../emulator";
 import { RocketMQClient } from "../../sdk/client";
 import type { ClientOptions } from "../../sdk/settings";
+import { request } from "undici";
+import { signRequest } from "../../sdk/signing";
 import { ConnectionError, HuaweiCloudApiError, IncompleteListError, ResponseValidationError, ValidationError } from "../../sdk/errors";
 
 const CANARY_SK = "CANARY-SK-client-9c2f41d7";
@@ -152,6 +154,26 @@ describe("authentication", () => {
     expect(everything).not.toContain(CANARY_SK);
   });
 
+  it("after a clock correction, a wrong key still costs exactly one request", async () => {
+    const skewed = await startEmulator({ clock: () => Date.now() - 20 * 60_000 });
+    try {
+      const good = new RocketMQClient({ endpoint: skewed.url, projectId: skewed.projectId, credentials: skewed.credentials }, {});
+      clients.push(good);
+      await good.listBackgroundTasks({ instanceId: skewed.instanceId, limit: 1 });
+      const skewedAdmin = new EmulatorAdmin(skewed.url);
+      await skewedAdmin.clearRequests();
+      // Same client, same corrected clock, but the gateway now refuses the key (as if it were revoked).
+      const bad = new RocketMQClient({ endpoint: skewed.url, projectId: skewed.projectId, credentials: { accessKey: skewed.credentials.accessKey, secretKey: CANARY_SK } }, {});
+      clients.push(bad);
+      await bad.listBackgroundTasks({ instanceId: skewed.instanceId, limit: 1 }).catch(() => undefined); // learns the skew, then 401
+      const before = (await skewedAdmin.requests()).length;
+      await expect(bad.listBackgroundTasks({ instanceId: skewed.instanceId, limit: 1 })).rejects.toBeInstanceOf(HuaweiCloudApiError);
+      expect((await skewedAdmin.requests()).length - before).toBe(1);
+    } finally {
+      await skewed.close();
+    }
+  });
+
   it("corrects a skewed clock from the gateway's answer and keeps the correction", async () => {
     const skewed = await startEmulator({ clock: () => Date.now() + 20 * 60_000 });
     try {
@@ -205,6 +227,8 @@ describe("bad input", () => {
     ["malformed time", (c) => c.listBackgroundTasks({ instanceId: "i", beginTime: "2024-13-01" }), "beginTime"],
     ["end before begin", (c) => c.listAllBackgroundTasks({ instanceId: "i", beginTime: "20240102000000", endTime: "20240101000000" }), "endTime"],
     ["not an object", (c) => c.listBackgroundTasks(null as never), "query"],
+    ["a signal that is not an AbortSignal", (c) => c.listBackgroundTasks({ instanceId: "i", signal: "x" as never }), "signal"],
+    ["a bad signal on a full listing", (c) => c.listAllBackgroundTasks({ instanceId: "i", signal: {} as never }), "signal"],
   ];
   it.each(cases)("rejects %s before sending anything", async (_name, call, field) => {
     const err = (await call(client()).catch((e: unknown) => e)) as ValidationError;
@@ -212,5 +236,28 @@ describe("bad input", () => {
     expect(err.field).toBe(field);
     expect(err.message).toContain(field);
     expect(await admin.requests()).toHaveLength(0);
+  });
+});
+
+describe("tasks deleted during a listing", () => {
+  it("raises IncompleteListError from the iterator rather than skip a task", async () => {
+    const c = client({ pageConcurrency: 1 });
+    const iterator = c.iterateBackgroundTasks({ instanceId: emu.instanceId });
+    const first = await iterator.next();
+    expect(first.done).toBe(false);
+    // Delete the newest task through the signed API, as another operator might.
+    const url = `${emu.url}/v2/${emu.projectId}/instances/${emu.instanceId}/tasks/${first.value!.id}`;
+    const res = await request(url, { method: "DELETE", headers: signRequest({ method: "DELETE", url }, emu.credentials) });
+    await res.body.text();
+    expect(res.statusCode).toBe(204);
+    let error: unknown;
+    try {
+      for (;;) if ((await iterator.next()).done) break;
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(IncompleteListError);
+    expect(String((error as Error).message)).toContain("deleted");
+    await admin.reset();
   });
 });

@@ -1,5 +1,5 @@
 import { fullJitterDelay, retryAfterMs } from "../../sdk/http/backoff";
-import { clockOffsetFrom401 } from "../../sdk/http/clock-skew";
+import { clockCorrectionFrom401 } from "../../sdk/http/clock-skew";
 import { redactSecrets } from "../../sdk/http/transport";
 import { backOffTogether, throttleKey, throttleWaitMs } from "../../sdk/http/throttle";
 
@@ -21,15 +21,19 @@ describe("backoff", () => {
 
 describe("clock skew", () => {
   const now = Date.UTC(2024, 0, 1, 12, 0, 0);
-  it("learns the offset from 'signature expired'", () => {
-    expect(clockOffsetFrom401("calc aksk signature fail:signature expired, signature time:x, server time:y", new Date(now + 2000).toUTCString(), now)).toBe(2000);
+  it("learns the correction from 'signature expired' and the gateway's Date", () => {
+    expect(clockCorrectionFrom401("calc aksk signature fail:signature expired, signature time:x, server time:y", new Date(now + 16 * 60_000).toUTCString(), now)).toBe(16 * 60_000);
   });
   it("learns it from a Date header over 5 minutes away", () => {
-    expect(clockOffsetFrom401("verify aksk signature fail", new Date(now - 20 * 60_000).toUTCString(), now)).toBe(-20 * 60_000);
+    expect(clockCorrectionFrom401("verify aksk signature fail", new Date(now - 20 * 60_000).toUTCString(), now)).toBe(-20 * 60_000);
   });
   it("does not call an ordinary 401 a clock problem", () => {
-    expect(clockOffsetFrom401("verify aksk signature fail", new Date(now + 1000).toUTCString(), now)).toBeUndefined();
-    expect(clockOffsetFrom401("signature expired", undefined, now)).toBeUndefined();
+    expect(clockCorrectionFrom401("verify aksk signature fail", new Date(now + 1000).toUTCString(), now)).toBeUndefined();
+    expect(clockCorrectionFrom401("signature expired", undefined, now)).toBeUndefined();
+  });
+  it("judges against the corrected clock: once corrected, a 401 is not skew again", () => {
+    // Signed with a clock already corrected to the gateway's: the answer's Date agrees with it.
+    expect(clockCorrectionFrom401("signature expired", new Date(now + 500).toUTCString(), now)).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 // The paging walker is pure over its fetchPage function: these specs feed it pages directly.
 // The same behaviours are proven over real HTTP against the emulator in client.test.ts.
-import { announcedPages, pageStart, walkPages } from "../../sdk/pagination";
+import { ListChangedDuringWalk, announcedPages, pageStart, walkPages } from "../../sdk/pagination";
 import type { BackgroundTask, TaskPage } from "../../sdk/schemas";
 
 const task = (n: number): BackgroundTask => ({
@@ -16,13 +16,14 @@ const task = (n: number): BackgroundTask => ({
 });
 
 /** A server holding `total` tasks, newest first, that may misbehave. */
-function server(total: number, behaviour: { ignoreStart?: boolean; extraCount?: number; insertAfterFirst?: number } = {}) {
+function server(total: number, behaviour: { ignoreStart?: boolean; extraCount?: number; insertAfterFirst?: number; deleteAfterFirst?: number } = {}) {
   let tasks = Array.from({ length: total }, (_, i) => task(total - i));
   const calls: number[] = [];
   const fetchPage = async (start: number, limit: number): Promise<TaskPage> => {
     calls.push(start);
     const from = behaviour.ignoreStart ? 0 : start - 1;
     const page = { taskCount: tasks.length + (behaviour.extraCount ?? 0), tasks: tasks.slice(from, from + limit) };
+    if (calls.length === 1 && behaviour.deleteAfterFirst) tasks = tasks.slice(behaviour.deleteAfterFirst);
     if (calls.length === 1 && behaviour.insertAfterFirst) {
       tasks = [...Array.from({ length: behaviour.insertAfterFirst }, (_, i) => task(total + behaviour.insertAfterFirst! - i)), ...tasks];
     }
@@ -58,6 +59,13 @@ describe("walkPages", () => {
     // The 3 new tasks were not there when page one was read; every older task still is read once.
     const expected = s.all().slice(3).map((t) => t.id);
     expect(ids).toEqual(expected);
+  });
+
+  it("raises instead of skipping a task when tasks are deleted during the walk", async () => {
+    // Deleting the newest task after page one moves task 101 onto page one's range: page two would
+    // start one record later and never show it.
+    const s = server(250, { deleteAfterFirst: 1 });
+    await expect(collect(walkPages(s.fetchPage, { concurrency: 1 }))).rejects.toBeInstanceOf(ListChangedDuringWalk);
   });
 
   it("ends when the server ignores start, and reports the short walk", async () => {

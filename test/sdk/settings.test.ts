@@ -87,3 +87,42 @@ describe("cloud domain", () => {
     expect(() => resolveSettings({ ...base, cloud: "not a domain" }, {})).toThrow(ValidationError);
   });
 });
+
+describe("precedence between endpoint and region", () => {
+  it("an explicit region beats an endpoint from the environment", () => {
+    const s = resolveSettings({ ...base }, { HW_DMS_ENDPOINT: "http://127.0.0.1:4566" });
+    expect(s.endpoint.host).toBe("dms.cn-north-4.myhuaweicloud.com");
+  });
+  it("within one source, the endpoint beats the region", () => {
+    expect(resolveSettings({ ...base, endpoint: "http://127.0.0.1:1" }, {}).endpoint.host).toBe("127.0.0.1:1");
+    expect(resolveSettings({ ...base, region: undefined }, { HW_REGION_NAME: "cn-north-1", HW_DMS_ENDPOINT: "http://127.0.0.1:2" }).endpoint.host).toBe("127.0.0.1:2");
+  });
+});
+
+describe("type checks on options", () => {
+  it.each([
+    [{ ...base, region: 4 }, "region"],
+    [{ ...base, endpoint: {} }, "endpoint"],
+    [{ ...base, projectId: 7 }, "projectId"],
+    [{ ...base, cloud: true }, "cloud"],
+    [{ ...base, insecure: "false" }, "insecure"],
+    [{ ...base, logger: "stderr" }, "logger"],
+    [{ ...base, credentials: null }, "credentials"],
+  ])("rejects option %#, naming %s (never a TypeError)", (options, field) => {
+    try {
+      resolveSettings(options as never, {});
+      throw new Error("expected a ValidationError");
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as ValidationError).field).toBe(field);
+    }
+  });
+
+  it("keeps the credentials out of JSON and inspection", () => {
+    const canary = "CANARY-SK-settings-json-77aa";
+    const s = resolveSettings({ ...base, credentials: { accessKey: "AK", secretKey: canary } }, {});
+    expect(s.credentials.secretKey).toBe(canary);
+    expect(JSON.stringify(s)).not.toContain(canary);
+    expect(require("node:util").inspect(s, { depth: 5 })).not.toContain(canary);
+  });
+});

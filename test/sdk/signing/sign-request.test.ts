@@ -182,3 +182,27 @@ describe("signRequest", () => {
     expect(ours.Authorization).toBe(official.Authorization);
   });
 });
+
+describe("signRequest input checks", () => {
+  const { ValidationError } = require("../../../sdk/errors");
+  const { signRequest: sign } = require("../../../sdk/signing");
+  const url = "https://dms.cn-north-4.myhuaweicloud.com/v2/p/instances/i/tasks";
+  it.each([
+    [{ method: "GET", url }, { accessKey: "AK", secretKey: 987654321 }, "credentials.secretKey"],
+    [{ method: "GET", url }, undefined, "credentials"],
+    [{ url }, { accessKey: "AK", secretKey: "SK" }, "method"],
+    [{ method: "GET", url, body: 42 }, { accessKey: "AK", secretKey: "SK" }, "body"],
+    [{ method: "GET", url, headers: { "X-A": 1 } }, { accessKey: "AK", secretKey: "SK" }, "headers.X-A"],
+    [{ method: "GET", url: "not a url" }, { accessKey: "AK", secretKey: "SK" }, "url"],
+  ])("rejects bad input %#, naming %s, without quoting the secret", (request, credentials, field) => {
+    let error: unknown;
+    try {
+      sign(request, credentials);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as { field: string }).field).toBe(field);
+    expect(String((error as Error).message)).not.toContain("987654321");
+  });
+});
