@@ -19,7 +19,12 @@ export function createDispatcher(opts: { timeoutMs: number; insecure: boolean; c
     bodyTimeout: opts.timeoutMs,
   };
   if (PROXY_VARS.some((name) => env[name])) {
-    return new EnvHttpProxyAgent({ ...common, connect: tls, requestTls: tls });
+    // Given explicitly ("" for none): EnvHttpProxyAgent would otherwise read process.env, not the
+    // client's env. Without an HTTPS proxy, https goes through the HTTP one, as undici does.
+    const httpProxy = env.HTTP_PROXY || env.http_proxy || "";
+    const httpsProxy = env.HTTPS_PROXY || env.https_proxy || "";
+    const noProxy = env.NO_PROXY ?? env.no_proxy ?? "";
+    return new EnvHttpProxyAgent({ ...common, connect: tls, requestTls: tls, httpProxy, httpsProxy, noProxy });
   }
   return new Agent({ ...common, connect: tls });
 }
