@@ -96,6 +96,8 @@ export class ConnectionError extends RocketMQTasksError {
   readonly method: string;
   readonly path: string;
   readonly attempts: number;
+  /** What went wrong, e.g. `ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1` or `the client is closed`. */
+  readonly reason: string;
   constructor(init: { reason: string; attempts: number; cause?: unknown } & RequestContext) {
     super("ERR_CONNECTION", `${init.method} ${init.path} could not reach the API after ${init.attempts} attempt(s): ${init.reason}`, {
       cause: init.cause,
@@ -103,6 +105,7 @@ export class ConnectionError extends RocketMQTasksError {
     this.method = init.method;
     this.path = init.path;
     this.attempts = init.attempts;
+    this.reason = init.reason;
   }
 }
 
@@ -110,8 +113,8 @@ export class ConnectionError extends RocketMQTasksError {
 export class TimeoutError extends RocketMQTasksError {
   readonly timeoutMs: number;
   readonly lastSeen: BackgroundTask | undefined;
-  constructor(message: string, timeoutMs: number, lastSeen?: BackgroundTask) {
-    super("ERR_TIMEOUT", message);
+  constructor(message: string, timeoutMs: number, lastSeen?: BackgroundTask, options?: { cause?: unknown }) {
+    super("ERR_TIMEOUT", message, options);
     this.timeoutMs = timeoutMs;
     this.lastSeen = lastSeen;
   }

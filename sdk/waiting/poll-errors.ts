@@ -39,7 +39,7 @@ export function classifyPollError(error: unknown): "transient" | "fatal" {
   if (error instanceof TimeoutError || error instanceof IncompleteListError) return "transient";
   if (error instanceof ConnectionError) {
     // The transport raises this before sending anything; the message is its only mark.
-    if (/the client is closed$/.test(error.message)) return "fatal";
+    if (error.reason === "the client is closed") return "fatal";
     return hasPermanentCause(error.cause) ? "fatal" : "transient";
   }
   return "fatal";
