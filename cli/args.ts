@@ -1,7 +1,9 @@
 // Reading the command line: thin wrappers over node's util.parseArgs, and the value parsers
 // (durations, times, key=value) as small pure functions.
 import { parseArgs } from "node:util";
-import { parseApiTime } from "../sdk";
+import { ValidationError } from "../sdk";
+import { requireId, requireInstant } from "../sdk/validation";
+import { formatDuration } from "./format";
 
 /** The command line was wrong. Reported as one line on stderr, exit code 64. */
 export class UsageError extends Error {
@@ -130,36 +132,76 @@ export function parseDuration(text: string, flag = "duration"): number {
   return ms;
 }
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+/** An ISO 8601 date alone, and the zone an ISO 8601 time may end with. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d)/;
+const ISO_ZONE = /(?:Z|[+-]\d{2}:\d{2})$/;
 
-/** An ISO 8601 time; without an offset it is read as UTC, like every time the API uses. */
-function parseIso(value: string): Date | undefined {
-  const m = ISO.exec(value);
-  if (!m) return undefined;
-  const [, y, mo, d, h = "00", mi = "00", s = "00", zone] = m;
-  const normalized = `${y}-${mo}-${d}T${h}:${mi}:${s}${value.match(/\.\d+/)?.[0] ?? ""}${zone ? (zone.toUpperCase() === "Z" ? "Z" : zone.replace(/^([+-]\d{2})(\d{2})$/, "$1:$2")) : "Z"}`;
-  const date = new Date(normalized);
-  if (Number.isNaN(date.getTime())) return undefined;
-  // Date rolls 2024-02-30 over to March: refuse what does not read back as written.
-  const check = new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s));
-  if (check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || check.getUTCHours() !== +h || check.getUTCMinutes() !== +mi || check.getUTCSeconds() !== +s) return undefined;
-  return date;
+/**
+ * The command line's one addition to the sdk's instants (requireInstant, which wants a zone): an
+ * ISO 8601 time written without a zone is UTC, like every time the API uses; a date alone is its
+ * midnight, and a space may stand for the `T`. Anything else goes to the sdk as it is.
+ */
+function assumeUtc(value: string): string {
+  if (ISO_DATE.test(value)) return `${value}T00:00Z`;
+  if (!ISO_DATE_TIME.test(value)) return value;
+  const withT = value.replace(ISO_DATE_TIME, "$1T$2");
+  return ISO_ZONE.test(withT) ? withT : `${withT}Z`;
 }
 
 /**
- * A point in time: `YYYYMMDDHHmmss` (UTC, the API's format), ISO 8601 (`2024-01-31T23:59:59Z`,
- * `2024-01-31`; no offset means UTC), or a duration meaning "that long before now" (`15m`).
+ * A point in time: `YYYYMMDDHHmmss` (UTC, the API's format), ISO 8601 with a zone
+ * (`2024-01-31T23:59:59Z`, `...+08:00`) or without one (UTC: `2024-01-31T23:59`, `2024-01-31`), or
+ * a duration meaning "that long before now" (`15m`). The formats are the sdk's (requireInstant).
  */
 export function parseTime(text: string, flag: string, now: Date = new Date()): Date {
   const value = text.trim();
-  const api = parseApiTime(value);
-  if (api) return api;
-  const iso = parseIso(value);
-  if (iso) return iso;
   if (DURATION.test(value)) return new Date(now.getTime() - parseDuration(value, flag));
-  throw new UsageError(
-    `--${flag}: ${JSON.stringify(text)} is not a time; write YYYYMMDDHHmmss (UTC), ISO 8601 such as 2024-01-31T23:59:59Z, or a duration ago such as 2h`,
-  );
+  try {
+    return requireInstant(flag, assumeUtc(value));
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    throw new UsageError(
+      `--${flag}: ${JSON.stringify(text)} is not a time; write YYYYMMDDHHmmss (UTC), ISO 8601 such as 2024-01-31T23:59:59Z, or a duration ago such as 2h`,
+    );
+  }
+}
+
+/** The sdk's id rule (SAFE_ID, through requireId) for an id typed on the command line. */
+function checkedId(value: string, label: string, noun: string): string {
+  try {
+    return requireId(noun, value);
+  } catch (error) {
+    if (error instanceof ValidationError) throw new UsageError(`${label}: ${error.reason}`);
+    throw error;
+  }
+}
+
+/**
+ * An id given by flag (`--instance`, `--task`, `--project-id`): trimmed, and only what the sdk
+ * accepts in a URL path (letters, digits, `-`, `_`), so a bad one is a usage error, not an API call.
+ */
+export function parseId(text: string, flag: string): string {
+  return checkedId(text.trim(), `--${flag}`, `${flag.replace(/-id$/, "")} id`);
+}
+
+/** A positional id that must be present, e.g. `<taskId>`, with the same rule as parseId. */
+export function requiredIdArgument(value: string | undefined, name: string): string {
+  return checkedId(requiredArgument(value, name), `the <${name}> argument`, name.replace(/Id$/, " id"));
+}
+
+/**
+ * A sdk ValidationError about the value a flag gave, as a usage error that names the flag, not the
+ * sdk's option: the sdk's reason, and its fix when `withFix` (only where the fix names no sdk
+ * option). A range of milliseconds ("from 1 to 604800000") given by a duration flag is written as
+ * durations.
+ */
+export function flagUsageError(flag: string, text: string | undefined, error: ValidationError, withFix = false): UsageError {
+  const range = /from (\d+) to (\d+)/.exec(error.reason);
+  if (range && text !== undefined && DURATION.test(text.trim())) {
+    return new UsageError(`--${flag}: ${JSON.stringify(text)} is out of range; give from ${formatDuration(Number(range[1]))} to ${formatDuration(Number(range[2]))}`);
+  }
+  return new UsageError(`--${flag}: ${error.reason}${withFix ? `. ${error.fix}` : ""}`);
 }
 
 /** `key=value` into a pair; the value may be empty and may hold further `=`. */

@@ -1,7 +1,7 @@
 // What every command shares: its I/O, help and usage handling, the client built from flags and the
 // environment, and turning an error into one line and an exit code.
-import { RocketMQClient, type ClientOptions } from "../sdk";
-import { UsageError, wantsHelp } from "./args";
+import { ConfigurationError, RocketMQClient, ValidationError, type ClientOptions } from "../sdk";
+import { UsageError, flagUsageError, parseId, wantsHelp } from "./args";
 import { EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "./exit-codes";
 import { errorLine, shouldUseColor, type Env } from "./format";
 
@@ -107,20 +107,41 @@ export interface ConnectionFlags {
   insecure?: boolean;
 }
 
-/** ClientOptions from the flags; the sdk fills the rest from the environment. Pure. */
+/** ClientOptions from the flags; the sdk fills the rest from the environment. Pure; a bad --project-id is a UsageError. */
 export function clientOptions(flags: ConnectionFlags, ctx: Pick<Context, "debug" | "io">): ClientOptions {
   const options: ClientOptions = {};
   if (flags.region !== undefined) options.region = flags.region;
-  if (flags["project-id"] !== undefined) options.projectId = flags["project-id"];
+  if (flags["project-id"] !== undefined && flags["project-id"].trim() !== "") options.projectId = parseId(flags["project-id"], "project-id");
   if (flags.endpoint !== undefined) options.endpoint = flags.endpoint;
   if (flags.insecure) options.insecure = true;
   if (ctx.debug) options.logger = (line) => ctx.io.stderr.write(`debug: ${line}\n`);
   return options;
 }
 
+/** The sdk's settings that a connection flag sets, for the settings whose checks the sdk keeps to itself. */
+const SETTING_FLAGS: Readonly<Record<string, "region" | "endpoint">> = { region: "region", endpoint: "endpoint" };
+
+/**
+ * A client from the flags and io.env. The sdk judges --region and --endpoint (its patterns are its
+ * own): when it refuses the value a flag gave, that is a usage error naming the flag. A bad value
+ * from the environment stays the sdk's error (exit 3).
+ */
+function newClient(flags: ConnectionFlags, ctx: Context): RocketMQClient {
+  try {
+    return new RocketMQClient(clientOptions(flags, ctx), ctx.io.env);
+  } catch (error) {
+    if (error instanceof ValidationError && !(error instanceof ConfigurationError) && Object.hasOwn(SETTING_FLAGS, error.field)) {
+      const flag = SETTING_FLAGS[error.field];
+      const given = flags[flag];
+      if (given !== undefined && given.trim() !== "") throw flagUsageError(flag, given, error, true);
+    }
+    throw error;
+  }
+}
+
 /** Builds a client from flags and io.env, runs `use`, and always closes the client. */
 export async function withClient<T>(flags: ConnectionFlags, ctx: Context, use: (client: RocketMQClient) => Promise<T>): Promise<T> {
-  const client = new RocketMQClient(clientOptions(flags, ctx), ctx.io.env);
+  const client = newClient(flags, ctx);
   try {
     return await use(client);
   } finally {

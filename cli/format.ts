@@ -1,5 +1,5 @@
 // Everything a person reads: tables, colours, task summaries and error lines, as pure functions.
-import { HuaweiCloudApiError, ResponseValidationError, RocketMQTasksError, type BackgroundTask, type TaskProgress } from "../sdk";
+import { HuaweiCloudApiError, KNOWN_TASK_STATUSES, ResponseValidationError, RocketMQTasksError, outcomeOf, type BackgroundTask, type TaskProgress } from "../sdk";
 
 export type Env = Record<string, string | undefined>;
 
@@ -28,12 +28,15 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI, "");
 }
 
-/** Green for success, red for the failure statuses, yellow for anything still running. */
+/**
+ * As the sdk's waiter judges a status (outcomeOf): green for success, red for the failure statuses,
+ * yellow for the known statuses still running; an unknown status is left plain.
+ */
 export function statusStyle(status: string): Style | undefined {
-  if (status === "SUCCESS") return "green";
-  if (status === "FAILED" || status === "DELETED" || status === "CANCELLED") return "red";
-  if (status === "CREATED" || status === "EXECUTING") return "yellow";
-  return undefined;
+  const outcome = outcomeOf(status);
+  if (outcome === "success") return "green";
+  if (outcome === "failed") return "red";
+  return (KNOWN_TASK_STATUSES as readonly string[]).includes(status) ? "yellow" : undefined;
 }
 
 /** One table cell: its text, and how to colour it when colour is on. */

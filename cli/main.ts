@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `rocketmq-tasks` command line: picks the command and wires it to process.*.
 import { readFileSync } from "node:fs";
-import { PROGRAM, type Command, type Io } from "./command";
+import { PROGRAM, redactingIo, type Command, type Io } from "./command";
 import { emulator } from "./commands/emulator";
 import { list } from "./commands/list";
 import { progress } from "./commands/progress";
@@ -49,8 +49,25 @@ function version(): string {
   }
 }
 
+/**
+ * Last resort for an error no command turned into an exit code: one line on stderr, through the
+ * same redaction as every command's output (whatever the command's own setting), and exit 3.
+ */
+export function reportUnexpected(io: Io, error: unknown): number {
+  redactingIo(io).stderr.write(errorLine(error) + "\n");
+  return EXIT_ERROR;
+}
+
 /** Runs the command line `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    return reportUnexpected(io, error);
+  }
+}
+
+async function dispatch(argv: string[], io: Io): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
     io.stderr.write(`${PROGRAM}: a command is required: ${Object.keys(COMMANDS).join(", ")} (see "${PROGRAM} --help")\n`);
@@ -84,17 +101,14 @@ if (require.main === module) {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  // `rocketmq-tasks list | head` closes the pipe early: that is not an error.
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
-    process.exit(process.exitCode ?? EXIT_OK);
-  });
   const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env, isTTY: process.stdout.isTTY === true, columns: process.stdout.columns, signal: controller.signal };
+  // `rocketmq-tasks list | head` closes the pipe early: that is not an error. Any other failure of
+  // stdout is reported like every unexpected error: one redacted line.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    process.exit(error.code === "EPIPE" ? (process.exitCode ?? EXIT_OK) : reportUnexpected(io, error));
+  });
   main(process.argv.slice(2), io)
-    .catch((error: unknown) => {
-      process.stderr.write(errorLine(error) + "\n");
-      return EXIT_ERROR;
-    })
+    .catch((error: unknown) => reportUnexpected(io, error))
     .then((code) => {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);

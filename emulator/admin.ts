@@ -1,7 +1,7 @@
 import { isIPv4 } from "node:net";
 import { ZodError } from "zod";
 import { adminBadRequest, adminNotFound, EmulatorHttpError } from "./errors";
-import type { Answer } from "./http-io";
+import { decodePathSegment, type Answer } from "./http-io";
 import type { CreateInstanceInput, FaultSpec, TaskInput } from "./schemas";
 import type { EmulatorState } from "./state";
 
@@ -103,13 +103,7 @@ function route(method: string, path: string, body: Buffer, state: EmulatorState)
   const tasks = InstanceTasksPath.exec(path);
   if (tasks) {
     only(["POST"]);
-    let instanceId = tasks[1];
-    try {
-      instanceId = decodeURIComponent(instanceId);
-    } catch {
-      // Not percent-encoding after all: look it up as it is.
-    }
-    return json(201, state.createTask(instanceId, parseJson(body, false) as TaskInput));
+    return json(201, state.createTask(decodePathSegment(tasks[1]), parseJson(body, false) as TaskInput));
   }
   throw adminNotFound(`no admin API at ${method} ${path}; see emulator/README.md`);
 }

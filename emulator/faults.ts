@@ -6,9 +6,12 @@ import { FaultSpecSchema, type ActiveFault, type FaultMode, type FaultSpec } fro
  * apart from acting (the server acts), so the decisions are easy to test and to reason about.
  */
 
-/** What a fault does to one request. `mode` is what the request log records. */
+/**
+ * What a fault does to one request. `mode` is what the request log records. A throttle's
+ * `retryAfterS` is null when the 429 goes out without a Retry-After header.
+ */
 export type FaultDecision =
-  | { mode: "throttle"; retryAfterS: number }
+  | { mode: "throttle"; retryAfterS: number | null }
   | { mode: "error500" }
   | { mode: "error503" }
   | { mode: "reset" }
@@ -34,6 +37,7 @@ interface Active {
   remaining: number | null;
   delayMs: number;
   retryAfterS: number;
+  omitRetryAfter: boolean;
   probability: number;
   seed: number;
   prng: Prng;
@@ -51,6 +55,7 @@ export class FaultInjector {
       remaining: parsed.count ?? null,
       delayMs: parsed.delay_ms ?? DEFAULT_DELAY_MS,
       retryAfterS: parsed.retry_after_s ?? DEFAULT_RETRY_AFTER_S,
+      omitRetryAfter: parsed.omit_retry_after ?? false,
       probability: parsed.probability ?? DEFAULT_PROBABILITY,
       seed,
       prng: seededPrng(seed),
@@ -65,7 +70,7 @@ export class FaultInjector {
   current(): ActiveFault | null {
     const a = this.active;
     if (!a) return null;
-    return { mode: a.mode, remaining: a.remaining, delay_ms: a.delayMs, retry_after_s: a.retryAfterS, probability: a.probability, seed: a.seed };
+    return { mode: a.mode, remaining: a.remaining, delay_ms: a.delayMs, retry_after_s: a.retryAfterS, omit_retry_after: a.omitRetryAfter, probability: a.probability, seed: a.seed };
   }
 
   /** The fault for one task-API request, if any; uses up one of `count` when it applies. */
@@ -81,7 +86,7 @@ export class FaultInjector {
   private decide(a: Active): FaultDecision | undefined {
     switch (a.mode) {
       case "throttle":
-        return { mode: "throttle", retryAfterS: a.retryAfterS };
+        return { mode: "throttle", retryAfterS: a.omitRetryAfter ? null : a.retryAfterS };
       case "delay":
         return { mode: "delay", delayMs: a.delayMs };
       case "random": {
@@ -89,7 +94,7 @@ export class FaultInjector {
         const roll = a.prng();
         const choice = RANDOM_CHOICES[Math.floor(a.prng() * RANDOM_CHOICES.length)];
         if (roll >= a.probability) return undefined;
-        if (choice === "throttle") return { mode: "throttle", retryAfterS: a.retryAfterS };
+        if (choice === "throttle") return { mode: "throttle", retryAfterS: a.omitRetryAfter ? null : a.retryAfterS };
         if (choice === "delay") return { mode: "delay", delayMs: RANDOM_DELAY_MS };
         return { mode: choice };
       }

@@ -19,6 +19,18 @@ export class ClientGoneError extends Error {
   }
 }
 
+/**
+ * One path segment percent-decoded; a segment that is not valid percent-encoding (`%E0%A4%A`) is
+ * kept as it came, so the lookup it feeds simply finds nothing.
+ */
+export function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** A random 32-hex-character id, the shape of the gateway's X-Request-Id. */
 export function newRequestId(): string {
   return randomUUID().replace(/-/g, "");

@@ -2,6 +2,7 @@
 // API gateway and the DMS RocketMQ background-task API. See emulator/README.md.
 export { startEmulator, DEFAULT_CREDENTIALS, DEFAULT_LOCKOUT_MS, type EmulatorOptions, type RunningEmulator } from "./server";
 export { runEmulatorMain, EMULATOR_USAGE, type EmulatorMainIo } from "./main";
+export { readSeedFile, SeedFileError } from "./seed-file";
 export { EmulatorAdmin, EmulatorAdminError, type EmulatorAdminOptions } from "./admin-client";
 export { EmulatorState, type EmulatorControl } from "./state";
 export { isLoopbackAddress } from "./admin";

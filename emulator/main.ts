@@ -1,8 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { describeZodError } from "./admin";
-import { SeedSchema, type Seed } from "./schemas";
 import { generatedSeed } from "./seed";
+import { readSeedFile, SeedFileError } from "./seed-file";
 import { startEmulator, type EmulatorOptions } from "./server";
 
 /**
@@ -40,24 +38,6 @@ function nonNegativeInteger(flag: string, value: string | undefined, max: number
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) > max) throw new UsageError(`--${flag} must be an integer from 0 to ${max}, got ${JSON.stringify(value)}`);
   return Number(value);
-}
-
-async function readSeedFile(path: string): Promise<Seed> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    throw new UsageError(`cannot read the seed file ${path}: ${(err as Error).message}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`the seed file ${path} is not valid JSON: ${(err as Error).message}`);
-  }
-  const parsed = SeedSchema.safeParse(value);
-  if (!parsed.success) throw new UsageError(`the seed file ${path} is not a valid seed: ${describeZodError(parsed.error)}`);
-  return value as Seed;
 }
 
 /** Turns command-line arguments into emulator options; throws UsageError with a message for the user. */
@@ -126,7 +106,7 @@ export async function runEmulatorMain(argv: string[], io: EmulatorMainIo = {}): 
   try {
     options = await optionsFrom(argv);
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
+    if (!(err instanceof UsageError) && !(err instanceof SeedFileError)) throw err;
     stderr.write(`rocketmq-tasks-emulator: ${err.message}\n\n${EMULATOR_USAGE}`);
     return 2;
   }

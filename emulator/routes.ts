@@ -1,6 +1,7 @@
 import { parseApiTime } from "../sdk/validation";
 import { apiNotFound, instanceNotFound, invalidParameter, taskNotFound } from "./errors";
 import { WRONG_COUNT_EXCESS } from "./faults";
+import { decodePathSegment } from "./http-io";
 import { taskProgress } from "./progress";
 import type { ListQuery, TaskStore } from "./store";
 
@@ -9,14 +10,6 @@ export type ApiRoute =
   | { kind: "list"; projectId: string; instanceId: string }
   | { kind: "show" | "delete" | "progress"; projectId: string; instanceId: string; taskId: string };
 
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
 /**
  * The route for a method and path, or undefined when the gateway has no such API (an unknown path,
  * or a known path with a method it does not publish: the gateway answers both with APIGW.0101).
@@ -24,7 +17,7 @@ function decodeSegment(segment: string): string {
  */
 export function matchApiRoute(method: string, pathname: string): ApiRoute | undefined {
   const trimmed = pathname.length > 1 && pathname.endsWith("/") ? pathname.slice(0, -1) : pathname;
-  const s = trimmed.split("/").map(decodeSegment);
+  const s = trimmed.split("/").map(decodePathSegment);
   // ["", "v2", project, "instances", instance, "tasks", task?, "progress"?]
   if (s.length < 6 || s.length > 8 || s[0] !== "" || s[1] !== "v2" || s[3] !== "instances" || s[5] !== "tasks") return undefined;
   const [projectId, instanceId, taskId] = [s[2], s[4], s[6]];

@@ -89,12 +89,21 @@ export const FaultSpecSchema = z
     delay_ms: z.number().int().nonnegative().max(600_000).optional(),
     /** For `throttle`: the Retry-After header, in seconds (default 1). */
     retry_after_s: z.number().int().nonnegative().max(86_400).optional(),
+    /**
+     * For `throttle` (and the throttles `random` draws): send the 429 with no Retry-After header at
+     * all, as a gateway may (default false). Not together with `retry_after_s`.
+     */
+    omit_retry_after: z.boolean().optional(),
     /** For `random`: the chance that a request fails (default 0.5). */
     probability: z.number().min(0).max(1).optional(),
     /** For `random`: the PRNG seed, so a run can be reproduced (default 1). */
     seed: z.number().int().optional(),
   })
-  .strict();
+  .strict()
+  .refine((spec) => !(spec.omit_retry_after === true && spec.retry_after_s !== undefined), {
+    path: ["omit_retry_after"],
+    error: "give retry_after_s or omit_retry_after: true, not both",
+  });
 export type FaultSpec = z.input<typeof FaultSpecSchema>;
 
 /** The active fault as the admin API reports it. */
@@ -103,11 +112,22 @@ export const ActiveFaultSchema = z.object({
   /** Requests it will still affect; null when unlimited. */
   remaining: z.number().int().nullable(),
   delay_ms: z.number().int(),
+  /** The Retry-After a throttle sends; not sent at all when `omit_retry_after` is true. */
   retry_after_s: z.number().int(),
+  omit_retry_after: z.boolean(),
   probability: z.number(),
   seed: z.number().int(),
 });
 export type ActiveFault = z.infer<typeof ActiveFaultSchema>;
+
+/**
+ * A query as logged: an object of strings, kept as it is. z.record would rebuild it and drop a
+ * `__proto__` key, and a query may have any key.
+ */
+const LoggedQuerySchema = z.custom<Record<string, string>>(
+  (value) => value !== null && typeof value === "object" && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string"),
+  { error: "expected an object of strings" },
+);
 
 /** One API request as the emulator saw it. Never holds a secret key, a token or the Authorization header. */
 export const RequestLogEntrySchema = z.object({
@@ -115,7 +135,7 @@ export const RequestLogEntrySchema = z.object({
   /** The path as received, without the query string. */
   path: z.string(),
   /** The decoded query; a repeated key keeps its first value. */
-  query: z.record(z.string(), z.string()),
+  query: LoggedQuerySchema,
   /** The X-Sdk-Date header as it was sent, or null. */
   sdkDate: z.string().nullable(),
   /** The access key named in the Authorization header, or null when there was none to read. */

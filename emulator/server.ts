@@ -71,9 +71,13 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-function firstValues(search: URLSearchParams): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of search) if (!(key in out)) out[key] = value;
+/**
+ * The first value of each query key. A null-prototype object, checked with hasOwn: keys such as
+ * `constructor`, `toString` or `__proto__` are logged like any other.
+ */
+export function firstValues(search: URLSearchParams): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  for (const [key, value] of search) if (!Object.hasOwn(out, key)) out[key] = value;
   return out;
 }
 
@@ -120,6 +124,26 @@ class EmulatorServer {
   stop(): void {
     this.stopping.abort();
   }
+
+  /**
+   * Unparsable HTTP never reaches a handler: answer what can still be answered, with the headers
+   * every answer has (Content-Type, X-Request-Id, a Date by the emulator's clock) and a JSON error
+   * body, then close. A socket already gone or no longer writable is just destroyed.
+   */
+  onClientError = (err: NodeJS.ErrnoException, socket: Socket): void => {
+    if (err.code === "ECONNRESET" || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+    const reason = STATUS_CODES[status] ?? "Bad Request";
+    const requestId = newRequestId();
+    const body = errorBody(`APIGW.0${status}`, reason, requestId);
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${requestId}\r\nDate: ${new Date(this.safeNow()).toUTCString()}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  };
 
   handle = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = newRequestId();
@@ -227,8 +251,11 @@ class EmulatorServer {
    */
   private async applyFault(fault: FaultDecision, req: IncomingMessage, res: ServerResponse, listFaults: ListFaults): Promise<Answer | null | undefined> {
     switch (fault.mode) {
-      case "throttle":
-        throw throttled(fault.retryAfterS);
+      case "throttle": {
+        // retryAfterS null: the `omit_retry_after` fault, a 429 that says nothing about when to retry.
+        const error = throttled(fault.retryAfterS ?? 0);
+        throw fault.retryAfterS === null ? new EmulatorHttpError(error.status, error.errorCode, error.message) : error;
+      }
       case "error500":
         throw internalError();
       case "error503":
@@ -257,20 +284,6 @@ function withConnectionClose(answer: Answer): Answer {
   return answer.status === 413 ? { ...answer, headers: { ...answer.headers, Connection: "close" } } : answer;
 }
 
-/** Unparsable HTTP never reaches a handler: answer what can be answered and close. */
-function onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
-  if (err.code === "ECONNRESET" || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
-  const body = errorBody(`APIGW.0${status}`, STATUS_CODES[status] ?? "Bad Request", newRequestId());
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `Date: ${new Date().toUTCString()}\r\nConnection: close\r\n\r\n${body}`,
-  );
-}
-
 function hostForUrl(host: string): string {
   const name = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
   return name.includes(":") ? `[${name}]` : name;
@@ -295,7 +308,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const emulator = new EmulatorServer(state, options.latencyMs ?? 0, onError);
 
   const server: Server = createServer(emulator.handle);
-  server.on("clientError", onClientError);
+  server.on("clientError", emulator.onClientError);
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -1,11 +1,8 @@
 // Argument validation for getBackgroundTasks and BackgroundTaskGate: pure, raising the sdk's
 // ValidationError with the argument's name as `field`, before any request is built.
-import { ValidationError } from "../sdk";
-import { describe, requireApiTime, requireId, requireInstant, requireRecordOfScalars } from "../sdk/validation";
+import { ValidationError, resolveSettings, type ClientOptions } from "../sdk";
+import { describe, requireApiTime, requireId, requireInstant, requireInteger, requireRecordOfScalars, requireTaskName } from "../sdk/validation";
 import type { TaskFilters } from "../sdk/filters";
-
-const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
-const TASK_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 
 /** Gate defaults, in seconds. */
 export const DEFAULT_TIMEOUT_SECONDS = 1800;
@@ -24,26 +21,43 @@ function requireObjectArg(fieldName: string, value: unknown, example: string): R
   return value as Record<string, unknown>;
 }
 
+/** Settings every check below leaves alone: valid in the sdk's eyes, and never used to send anything. */
+const PLACEHOLDER_SETTINGS: ClientOptions = {
+  endpoint: "http://127.0.0.1:1",
+  projectId: "placeholder",
+  credentials: { accessKey: "placeholder", secretKey: "placeholder" },
+};
+
+/**
+ * Judges connection settings exactly as the client will, through the sdk's own resolveSettings
+ * (pure: an empty environment, placeholders for every other setting), so what `check` accepts
+ * `create` accepts too. Raises the sdk's ValidationError naming the setting.
+ */
+function checkSettings(options: ClientOptions): void {
+  resolveSettings({ ...PLACEHOLDER_SETTINGS, ...options }, {});
+}
+
+/** A string with something in it; the sdk reads an empty setting as "not given". */
+function requireSetting(fieldName: string, value: unknown, fix: string): string {
+  if (typeof value !== "string" || value.trim() === "") throw new ValidationError(fieldName, `expected a non-empty string, got ${describe(value)}`, fix);
+  return value;
+}
+
 export function optionalRegion(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "string" || !REGION.test(value)) {
-    throw new ValidationError("region", `${describe(value)} is not a region name`, 'Use a region id such as "cn-north-4", or leave it out to use huaweicloud:region / HW_REGION_NAME.');
-  }
-  return value;
+  const fix = 'Use a region id such as "cn-north-4", or leave it out to use huaweicloud:region / HW_REGION_NAME.';
+  const region = requireSetting("region", value, fix);
+  // The sdk would trim it; the gate would keep the padded value in its state, so it is refused here.
+  if (region !== region.trim()) throw new ValidationError("region", `${describe(region)} has leading or trailing whitespace`, fix);
+  checkSettings({ region });
+  return region;
 }
 
 export function optionalEndpoint(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  let url: URL | undefined;
-  try {
-    url = typeof value === "string" ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
-    throw new ValidationError("endpoint", `${describe(value)} is not an http(s) URL`, 'Write it with its scheme, e.g. "https://dms.cn-north-4.myhuaweicloud.com" (or http://127.0.0.1:<port> for the emulator).');
-  }
-  return value as string;
+  const endpoint = requireSetting("endpoint", value, 'Write it with its scheme, e.g. "https://dms.cn-north-4.myhuaweicloud.com" (or http://127.0.0.1:<port> for the emulator).');
+  checkSettings({ endpoint });
+  return endpoint;
 }
 
 function optionalProjectId(value: unknown): string | undefined {
@@ -65,16 +79,13 @@ function optionalStringList(fieldName: string, value: unknown, example: string):
 
 function optionalCredentials(value: unknown): { accessKey: string; secretKey: string; securityToken?: string } | undefined {
   if (value === undefined) return undefined;
-  const c = requireObjectArg("credentials", value, "{ accessKey, secretKey }");
-  for (const key of ["accessKey", "secretKey"] as const) {
-    if (typeof c[key] !== "string" || (c[key] as string).trim() === "") {
-      // The value itself is never described: it may be a secret.
-      throw new ValidationError(`credentials.${key}`, "is missing or not a non-empty string", `Pass credentials.${key}, or leave credentials out to use Pulumi config or the environment.`);
-    }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    // Only the kind of value is named, never the value: a string here may well be the secret.
+    const kind = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
+    throw new ValidationError("credentials", `expected an object { accessKey, secretKey }, got ${kind}`, "Pass credentials as { accessKey, secretKey, securityToken? }, or leave them out to use Pulumi config or the environment.");
   }
-  if (c.securityToken !== undefined && typeof c.securityToken !== "string") {
-    throw new ValidationError("credentials.securityToken", "is not a string", "Pass the security token of temporary credentials as a string, or leave it out.");
-  }
+  const c = value as Record<string, unknown>;
+  checkSettings({ credentials: c as unknown as ClientOptions["credentials"] });
   return {
     accessKey: c.accessKey as string,
     secretKey: c.secretKey as string,
@@ -110,13 +121,7 @@ export function validateTaskQuery(args: unknown): TaskQuery {
   const names = optionalStringList("name", a.name, '"bindInstancePublicIp"');
   const statuses = optionalStringList("status", a.status, '["SUCCESS", "FAILED"]');
   const paramsMatch = a.paramsMatch === undefined ? undefined : requireRecordOfScalars("paramsMatch", a.paramsMatch);
-  let maxResults: number | undefined;
-  if (a.maxResults !== undefined) {
-    if (typeof a.maxResults !== "number" || !Number.isInteger(a.maxResults) || a.maxResults < 1 || a.maxResults > MAX_RESULTS_LIMIT) {
-      throw new ValidationError("maxResults", `expected a whole number from 1 to ${MAX_RESULTS_LIMIT}, got ${describe(a.maxResults)}`, "Pass how many of the newest matching tasks to return, e.g. 10.");
-    }
-    maxResults = a.maxResults;
-  }
+  const maxResults = a.maxResults === undefined ? undefined : requireInteger("maxResults", a.maxResults, 1, MAX_RESULTS_LIMIT);
   const credentials = optionalCredentials(a.credentials);
   if (region !== undefined) query.region = region;
   if (projectId !== undefined) query.projectId = projectId;
@@ -187,10 +192,8 @@ export function gateInputProblems(values: Record<string, unknown>, isUnknown: (v
   check(() => known("taskId") && hasId && requireId("taskId", values.taskId));
   check(() => {
     if (!known("taskName") || !hasName) return;
-    const name = values.taskName;
-    if (typeof name !== "string" || !TASK_NAME.test(name)) {
-      throw new ValidationError("taskName", `${describe(name)} is not a task name`, 'Pass a task name such as "bindInstancePublicIp".');
-    }
+    // The waiter's own rule: the gate refuses at `check` what the waiter would refuse at `create`.
+    requireTaskName("taskName", values.taskName);
   });
   check(() => {
     if (!known("paramsMatch") || !given("paramsMatch")) return;

@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ValidationError } from "../sdk";
+import { describe } from "../sdk/validation";
 import { gateInputProblems } from "./args";
+import { isPending } from "./inputs";
 import { gateProvider } from "./gate-provider";
 
 /** The gate's Pulumi type token: `pulumi-nodejs:dynamic/rocketmq:BackgroundTaskGate`. */
@@ -31,11 +34,6 @@ export interface BackgroundTaskGateArgs {
   pollIntervalSeconds?: pulumi.Input<number>;
   /** Any values; a change re-runs the wait (an update, never a replacement). */
   triggers?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
-}
-
-/** A plain value can be judged in the constructor; Outputs and Promises are judged by the provider's `check`. */
-function notYetKnown(value: unknown): boolean {
-  return pulumi.Output.isInstance(value) || value instanceof Promise;
 }
 
 /** Dates travel as ISO 8601 strings (Pulumi would serialize a Date as an empty object). */
@@ -77,10 +75,11 @@ export class BackgroundTaskGate extends pulumi.dynamic.Resource {
   }
 
   constructor(name: string, args: BackgroundTaskGateArgs, opts?: pulumi.CustomResourceOptions) {
-    if (args === null || typeof args !== "object") {
-      throw new TypeError(`BackgroundTaskGate ${name}: args must be an object such as { instanceId, taskName }`);
+    if (args === null || typeof args !== "object" || Array.isArray(args)) {
+      throw new ValidationError("args", `expected an object, got ${describe(args)}`, `Pass BackgroundTaskGate ${name} its args as an object such as { instanceId, taskName }.`);
     }
-    const problems = gateInputProblems(args as unknown as Record<string, unknown>, notYetKnown);
+    // Plain values are judged here; Outputs and Promises by the provider's `check`.
+    const problems = gateInputProblems(args as unknown as Record<string, unknown>, isPending);
     if (problems.length > 0) throw problems[0];
     const props: Record<string, unknown> = {
       instanceId: args.instanceId,

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RocketMQClient, ValidationError, formatApiTime, type BackgroundTask, type ClientOptions } from "../sdk";
 import { describe } from "../sdk/validation";
 import { validateTaskQuery } from "./args";
+import { isPending } from "./inputs";
 import { CONFIG_NAMESPACE, clientOptionsFromConfig, mergeClientOptions } from "./config";
 import { filterTasks, latestByName } from "../sdk/filters";
 
@@ -128,10 +129,6 @@ export async function getBackgroundTasks(args: GetBackgroundTasksArgs, opts?: pu
   }
 }
 
-function isPending(value: unknown): boolean {
-  return pulumi.Output.isInstance(value) || value instanceof Promise;
-}
-
 /** True when no Output or Promise hides anywhere in the value. */
 function isPlain(value: unknown, depth = 0): boolean {
   if (isPending(value)) return false;
@@ -174,7 +171,7 @@ function dependenciesReady(dependsOn: pulumi.InvokeOutputOptions["dependsOn"]): 
  * `credentials`, which are consumed and never part of the result.
  */
 export function getBackgroundTasksOutput(args: GetBackgroundTasksOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetBackgroundTasksResult> {
-  if (args === null || typeof args !== "object") {
+  if (args === null || typeof args !== "object" || Array.isArray(args)) {
     throw new ValidationError("args", `expected an object, got ${describe(args)}`, 'Pass { instanceId: "..." }.');
   }
   // Plain arguments are judged now, at the call site.

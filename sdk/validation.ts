@@ -18,6 +18,16 @@ export function requireId(field: string, value: unknown): string {
   return value;
 }
 
+/** Task names as the API writes them, e.g. `bindInstancePublicIp`. */
+export const TASK_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+
+export function requireTaskName(field: string, value: unknown): string {
+  if (typeof value !== "string" || !TASK_NAME.test(value)) {
+    throw new ValidationError(field, `${describe(value)} is not a task name`, 'Pass a task name such as "bindInstancePublicIp".');
+  }
+  return value;
+}
+
 export function requireInteger(field: string, value: unknown, min: number, max: number): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     throw new ValidationError(field, `expected a whole number from ${min} to ${max}, got ${describe(value)}`, `Pass ${field} as an integer between ${min} and ${max}.`);

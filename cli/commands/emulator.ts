@@ -1,8 +1,8 @@
-import { runEmulatorMain } from "../../emulator";
+import { readSeedFile, SeedFileError, startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { parseCommandLine, parseInteger, UsageError } from "../args";
 import { PROGRAM, runCommand, type Io } from "../command";
 import { EXIT_ERROR, EXIT_OK } from "../exit-codes";
-import { paint } from "../format";
+import { errorLine, paint } from "../format";
 
 const OPTIONS = {
   port: { type: "string" },
@@ -27,18 +27,8 @@ Options:
   -h, --help               show this help
 `;
 
-/** What runEmulatorMain prints once it listens. */
-interface EmulatorDetails {
-  url: string;
-  projectId: string;
-  instanceId: string;
-  credentials: { accessKey: string; secretKey: string };
-}
-
-function isDetails(value: unknown): value is EmulatorDetails {
-  const v = value as Partial<EmulatorDetails> | null;
-  return !!v && typeof v.url === "string" && typeof v.projectId === "string" && typeof v.instanceId === "string" && typeof v.credentials?.accessKey === "string" && typeof v.credentials?.secretKey === "string";
-}
+/** What the banner shows of a running emulator. */
+type EmulatorDetails = Pick<RunningEmulator, "url" | "projectId" | "instanceId" | "credentials">;
 
 /** A value as a POSIX shell word. */
 export function shellWord(value: string): string {
@@ -69,48 +59,49 @@ export function emulatorBanner(d: EmulatorDetails, color: boolean): string {
   ].join("\n");
 }
 
-/**
- * `rocketmq-tasks emulator`: emulator/main.ts's runEmulatorMain in the foreground, its JSON line
- * turned into the banner above.
- */
+/** Resolves once `signal` is aborted; without one, on the first SIGINT or SIGTERM. */
+function stopped(signal: AbortSignal | undefined): Promise<void> {
+  if (signal) return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}
+
+/** `rocketmq-tasks emulator`: startEmulator in the foreground, its details as the banner above. */
 export function emulator(argv: string[], io: Io): Promise<number> {
   // Printing the emulator's own (public, test) secret key is the point of this command.
   return runCommand({ name: "emulator", help: EMULATOR_HELP, printsSecrets: true }, argv, io, async (ctx) => {
     const { values } = parseCommandLine(argv, OPTIONS, 0);
-    const forwarded: string[] = [];
-    if (values.port !== undefined) forwarded.push("--port", String(parseInteger(values.port, "port", 0, 65_535)));
-    if (values.seed !== undefined) forwarded.push("--seed", values.seed);
-    if (values.host !== undefined) forwarded.push("--host", values.host);
+    const options: EmulatorOptions = {};
+    if (values.port !== undefined) options.port = parseInteger(values.port, "port", 0, 65_535);
+    if (values.host !== undefined) options.host = values.host;
+    if (values.seed !== undefined) {
+      try {
+        options.seed = await readSeedFile(values.seed);
+      } catch (error) {
+        throw error instanceof SeedFileError ? new UsageError(error.message) : error;
+      }
+    }
 
-    let buffered = "";
-    const stdout = {
-      write: (text: string) => {
-        buffered += text;
-        let newline: number;
-        while ((newline = buffered.indexOf("\n")) >= 0) {
-          const line = buffered.slice(0, newline);
-          buffered = buffered.slice(newline + 1);
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(line);
-          } catch {
-            parsed = undefined;
-          }
-          ctx.io.stdout.write((isDetails(parsed) ? emulatorBanner(parsed, ctx.color) : line) + "\n");
-        }
-        return true;
-      },
-    };
-    // runEmulatorMain reports bad options (exit 2) and a failed start (exit 1) on stderr, as
-    // "rocketmq-tasks-emulator: <reason>" followed by its own usage text: keep the reason only.
-    let captured = "";
-    const stderr = { write: (text: string) => (captured += text) };
-    const code = await runEmulatorMain(forwarded, { stdout, stderr, stop: io.signal });
-    const reason = captured.split("\n")[0].replace(/^rocketmq-tasks-emulator: /, "").trim();
-    if (code === 2) throw new UsageError(reason || "invalid emulator options");
-    if (code !== 0) {
-      ctx.io.stderr.write(`error: the emulator ${reason || "stopped with an error"}\n`);
+    let running: RunningEmulator;
+    try {
+      running = await startEmulator(options);
+    } catch (error) {
+      // e.g. the port is taken, or --host names no interface of this machine.
+      ctx.io.stderr.write(`${errorLine(error).replace(/^error: /, "error: the emulator could not start: ")}\n`);
       return EXIT_ERROR;
+    }
+    try {
+      ctx.io.stdout.write(emulatorBanner(running, ctx.color) + "\n");
+      await stopped(io.signal);
+    } finally {
+      await running.close();
     }
     return EXIT_OK;
   });

@@ -1,5 +1,5 @@
 import { filterTasks, type TaskFilters } from "../../sdk";
-import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError, parseCommandLine, parseDuration, parseInteger, parseParams, parseTime, required } from "../args";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError, parseCommandLine, parseDuration, parseId, parseInteger, parseParams, parseTime, required } from "../args";
 import { PROGRAM, runCommand, withClient, type Io } from "../command";
 import { EXIT_OK } from "../exit-codes";
 import { paint, taskTable } from "../format";
@@ -30,8 +30,9 @@ Options:
   --since <duration>       only tasks created in the last 30s, 15m, 2h, 3d, ...
   --begin <time>           only tasks created at or after <time>
   --end <time>             only tasks created at or before <time>
-                           <time> is YYYYMMDDHHmmss (UTC), ISO 8601 (no offset = UTC),
-                           or a duration ago such as 2h
+                           <time> is YYYYMMDDHHmmss (UTC), ISO 8601 with a zone
+                           (2024-01-31T23:59:59+08:00) or without one (then UTC: 2024-01-31T23:59,
+                           2024-01-31), or a duration ago such as 2h
   --limit <n>              the newest <n> tasks after filtering
   --json                   the tasks as a JSON array, for scripts
 
@@ -49,7 +50,7 @@ Examples:
 export function list(argv: string[], io: Io): Promise<number> {
   return runCommand({ name: "list", help: LIST_HELP }, argv, io, async (ctx) => {
     const { values } = parseCommandLine(argv, OPTIONS, 0);
-    const instanceId = required(values.instance, "instance");
+    const instanceId = parseId(required(values.instance, "instance"), "instance");
     const now = new Date();
     if (values.since !== undefined && (values.begin !== undefined || values.end !== undefined)) {
       throw new UsageError("--since cannot be combined with --begin or --end");

@@ -1,4 +1,4 @@
-import { CONNECTION_HELP, CONNECTION_OPTIONS, parseCommandLine, required, requiredArgument } from "../args";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, parseCommandLine, parseId, required, requiredIdArgument } from "../args";
 import { PROGRAM, runCommand, withClient, type Io } from "../command";
 import { EXIT_OK } from "../exit-codes";
 import { taskDetails } from "../format";
@@ -24,8 +24,8 @@ ${CONNECTION_HELP}
 export function show(argv: string[], io: Io): Promise<number> {
   return runCommand({ name: "show", help: SHOW_HELP }, argv, io, async (ctx) => {
     const { values, positionals } = parseCommandLine(argv, OPTIONS, 1);
-    const taskId = requiredArgument(positionals[0], "taskId");
-    const instanceId = required(values.instance, "instance");
+    const taskId = requiredIdArgument(positionals[0], "taskId");
+    const instanceId = parseId(required(values.instance, "instance"), "instance");
     const task = await withClient(values, ctx, (client) => client.showBackgroundTask({ instanceId, taskId, signal: io.signal }));
     ctx.io.stdout.write((values.json ? JSON.stringify(task, null, 2) : taskDetails(task, ctx.color)) + "\n");
     return EXIT_OK;

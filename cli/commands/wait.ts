@@ -1,5 +1,5 @@
-import { AbortError, BackgroundTaskFailedError, TimeoutError, waitForBackgroundTask, type PollEvent, type WaitForBackgroundTaskOptions } from "../../sdk";
-import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError, parseCommandLine, parseDuration, parseParams, parseTime, required } from "../args";
+import { AbortError, BackgroundTaskFailedError, TimeoutError, ValidationError, validateWaitOptions, waitForBackgroundTask, type PollEvent, type WaitForBackgroundTaskOptions } from "../../sdk";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError, flagUsageError, parseCommandLine, parseDuration, parseId, parseParams, parseTime, required } from "../args";
 import { PROGRAM, runCommand, withClient, writeError, type Context, type Io } from "../command";
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TASK_FAILED, EXIT_TIMEOUT } from "../exit-codes";
 import { formatDuration, formatElapsed, paint, pollLine, statusStyle, stripAnsi, taskDetails, truncate, waitTarget } from "../format";
@@ -27,10 +27,12 @@ Options:
   --name <name>            or wait for the newest task of this name, e.g. bindInstancePublicIp
   --param <key=value>      with --name: only tasks whose params hold this value; repeat (all of them)
   --created-after <time>   only tasks created at or after <time>: YYYYMMDDHHmmss (UTC), ISO 8601
-                           (no offset = UTC) or a duration ago such as 10m. Without it the newest
-                           matching task counts, whenever it was created.
+                           with a zone (2024-01-31T23:59:59+08:00) or without one (then UTC:
+                           2024-01-31T23:59, 2024-01-31), or a duration ago such as 10m. Without it
+                           the newest matching task counts, whenever it was created.
   --timeout <duration>     give up after this long (default 30m)
   --interval <duration>    first poll interval (default 5s); it grows gently to twice that
+                           Out-of-range values are usage errors that give the allowed range.
 
 ${CONNECTION_HELP}
 
@@ -42,6 +44,29 @@ Examples:
   ${PROGRAM} wait --instance $INSTANCE --name bindInstancePublicIp \\
       --param public_ip_address=203.0.113.10 --created-after "$STARTED" --interval 10s
 `;
+
+/** Which flag sets each option of the sdk's waiter. */
+const WAIT_FLAGS: Readonly<Partial<Record<string, string>>> = {
+  instanceId: "instance",
+  taskId: "task",
+  name: "name",
+  paramsMatch: "param",
+  createdAfter: "created-after",
+  timeoutMs: "timeout",
+  pollIntervalMs: "interval",
+  maxPollIntervalMs: "interval",
+};
+
+/** The sdk waiter's own checks of the options (ranges, task-name pattern), as a usage error naming the flag. */
+export function checkWaitOptions(options: WaitForBackgroundTaskOptions, texts: Readonly<Record<string, string | undefined>>): void {
+  try {
+    validateWaitOptions(options);
+  } catch (error) {
+    const flag = error instanceof ValidationError ? WAIT_FLAGS[error.field] : undefined;
+    if (flag !== undefined) throw flagUsageError(flag, texts[flag], error as ValidationError);
+    throw error;
+  }
+}
 
 /** Exit code of a wait that ended in an error. */
 export function waitExitCode(error: unknown): number | undefined {
@@ -103,22 +128,24 @@ class ProgressReporter {
 export function wait(argv: string[], io: Io): Promise<number> {
   return runCommand({ name: "wait", help: WAIT_HELP, exitCodeFor: waitExitCode }, argv, io, async (ctx) => {
     const { values } = parseCommandLine(argv, OPTIONS, 0);
-    const instanceId = required(values.instance, "instance");
+    const instanceId = parseId(required(values.instance, "instance"), "instance");
     if ((values.task === undefined) === (values.name === undefined)) {
       throw new UsageError(values.task === undefined ? "either --task or --name is required" : "give --task or --name, not both");
     }
     if (values.task !== undefined && (values.param !== undefined || values["created-after"] !== undefined)) {
       throw new UsageError("--param and --created-after go with --name, not --task");
     }
-    const timeoutMs = parseDuration(values.timeout ?? "30m", "timeout");
-    const pollIntervalMs = parseDuration(values.interval ?? "5s", "interval");
-    if (pollIntervalMs < 10) throw new UsageError("--interval must be at least 10ms");
+    const texts = { timeout: values.timeout ?? "30m", interval: values.interval ?? "5s", name: values.name };
+    const timeoutMs = parseDuration(texts.timeout, "timeout");
+    const pollIntervalMs = parseDuration(texts.interval, "interval");
     const options: WaitForBackgroundTaskOptions = { instanceId, timeoutMs, pollIntervalMs, signal: io.signal };
-    if (values.task !== undefined) options.taskId = values.task.trim();
+    if (values.task !== undefined) options.taskId = parseId(values.task, "task");
     if (values.name !== undefined) options.name = values.name.trim();
     const params = parseParams(values.param);
     if (params) options.paramsMatch = params;
     if (values["created-after"] !== undefined) options.createdAfter = parseTime(values["created-after"], "created-after");
+    // Every argument is judged before the client is made, and so before the first line is printed.
+    checkWaitOptions(options, texts);
 
     return withClient(values, ctx, async (client) => {
       ctx.io.stdout.write(`waiting for ${waitTarget(options)} on instance ${instanceId} (timeout ${formatDuration(timeoutMs)}, polling every ${formatDuration(pollIntervalMs)})\n`);

@@ -2,7 +2,7 @@ import { RocketMQClient } from "../client";
 import { AbortError, BackgroundTaskFailedError, HuaweiCloudApiError, TimeoutError, ValidationError } from "../errors";
 import { PAGE_SIZE } from "../pagination";
 import type { BackgroundTask } from "../schemas";
-import { describe, requireId, requireInstant, requireInteger, requireRecordOfScalars } from "../validation";
+import { describe, requireId, requireInstant, requireInteger, requireRecordOfScalars, requireTaskName } from "../validation";
 import { InstancePoller, type PollNeeds, type PollResult, type PollSubscriber } from "./instance-poller";
 import { describeTask, describeWaitTarget, newestMatch, nextInterval, outcomeOf, type TaskMatcher } from "./match";
 import { classifyPollError, MAX_CONSECUTIVE_POLL_FAILURES } from "./poll-errors";
@@ -61,7 +61,7 @@ function pollerFor(client: RocketMQClient, instanceId: string): InstancePoller {
   return poller;
 }
 
-interface Validated {
+export interface Validated {
   instanceId: string;
   matcher: TaskMatcher;
   timeoutMs: number;
@@ -73,6 +73,14 @@ interface Validated {
 
 function validate(client: unknown, options: WaitForBackgroundTaskOptions): Validated {
   if (!(client instanceof RocketMQClient)) throw new ValidationError("client", `expected a RocketMQClient, got ${describe(client)}`, "Pass a client made with new RocketMQClient(...).");
+  return validateWaitOptions(options);
+}
+
+/**
+ * Checks wait options as waitForBackgroundTask does, without a client or a request: for callers
+ * (the CLI, the gate) that want to refuse bad input before they set anything up.
+ */
+export function validateWaitOptions(options: WaitForBackgroundTaskOptions): Validated {
   if (options === null || typeof options !== "object") throw new ValidationError("options", `expected an object, got ${describe(options)}`, "Pass { instanceId, taskId } or { instanceId, name }.");
   const instanceId = requireId("instanceId", options.instanceId);
   if ((options.taskId === undefined) === (options.name === undefined)) {
@@ -81,10 +89,7 @@ function validate(client: unknown, options: WaitForBackgroundTaskOptions): Valid
   const matcher: TaskMatcher = {};
   if (options.taskId !== undefined) matcher.taskId = requireId("taskId", options.taskId);
   if (options.name !== undefined) {
-    if (typeof options.name !== "string" || !/^[A-Za-z][A-Za-z0-9_.-]{0,127}$/.test(options.name)) {
-      throw new ValidationError("name", `${describe(options.name)} is not a task name`, 'Pass a task name such as "bindInstancePublicIp".');
-    }
-    matcher.name = options.name;
+    matcher.name = requireTaskName("name", options.name);
   }
   if (options.paramsMatch !== undefined) matcher.paramsMatch = requireRecordOfScalars("paramsMatch", options.paramsMatch);
   if (options.createdAfter !== undefined) matcher.createdAfter = requireInstant("createdAfter", options.createdAfter);

@@ -1,5 +1,20 @@
 import fc from "fast-check";
-import { CONNECTION_OPTIONS, UsageError, parseCommandLine, parseDuration, parseInteger, parseParam, parseParams, parseTime, wantsHelp } from "../../cli/args";
+import { ValidationError } from "../../sdk";
+import { requireInstant } from "../../sdk/validation";
+import {
+  CONNECTION_OPTIONS,
+  UsageError,
+  flagUsageError,
+  parseCommandLine,
+  parseDuration,
+  parseId,
+  parseInteger,
+  parseParam,
+  parseParams,
+  parseTime,
+  requiredIdArgument,
+  wantsHelp,
+} from "../../cli/args";
 
 const usage = (fn: () => unknown): string => {
   try {
@@ -46,9 +61,10 @@ describe("parseTime", () => {
     ["2024-01-31T23:59:59Z", "2024-01-31T23:59:59.000Z"],
     ["2024-01-31T23:59:59.250Z", "2024-01-31T23:59:59.250Z"],
     ["2024-01-31T23:59:59+08:00", "2024-01-31T15:59:59.000Z"],
-    ["2024-01-31T23:59:59+0800", "2024-01-31T15:59:59.000Z"],
     ["2024-01-31T23:59", "2024-01-31T23:59:00.000Z"],
+    ["2024-01-31T23:59:59.250", "2024-01-31T23:59:59.250Z"],
     ["2024-01-31 23:59:59", "2024-01-31T23:59:59.000Z"],
+    ["2024-01-31 23:59:59-02:00", "2024-02-01T01:59:59.000Z"],
     ["2024-01-31", "2024-01-31T00:00:00.000Z"],
     ["2h", "2024-05-01T10:00:00.000Z"],
     ["15m", "2024-05-01T11:45:00.000Z"],
@@ -56,7 +72,8 @@ describe("parseTime", () => {
     expect(parseTime(text, "begin", now).toISOString()).toBe(iso);
   });
 
-  it.each(["", "yesterday", "2024-02-30", "20240230000000", "2024-13-01T00:00:00Z", "2024-01-31T25:00:00Z", "202401312359", "1706745599"])("refuses %j", (text) => {
+  // "+0800" is ISO 8601's basic form mixed with the extended one: the sdk (and so the CLI) wants "+08:00".
+  it.each(["", "yesterday", "2024-02-30", "20240230000000", "2024-13-01T00:00:00Z", "2024-01-31T25:00:00Z", "202401312359", "1706745599", "2024-01-31T23:59:59+0800", "2024-01-31T"])("refuses %j", (text) => {
     expect(usage(() => parseTime(text, "created-after", now))).toMatch(/^--created-after: .* is not a time; write YYYYMMDDHHmmss/);
   });
 
@@ -69,6 +86,43 @@ describe("parseTime", () => {
         expect(parseTime(date.toISOString(), "t").getTime()).toBe(date.getTime());
       }),
     );
+  });
+
+  it("accepts exactly what the sdk's requireInstant accepts, once a missing zone is read as UTC", () => {
+    for (const text of ["2024-01-31T23:59:59Z", "2024-01-31T23:59:59.123456789+05:30", "20240131235959", "2024-01-31T23:59Z"]) {
+      expect(parseTime(text, "t").getTime()).toBe(requireInstant("t", text).getTime());
+    }
+    for (const text of ["2024-01-31T23:59:59", "2024-01-31"]) {
+      expect(() => requireInstant("t", text)).toThrow(ValidationError);
+      expect(parseTime(text, "t").toISOString().endsWith("Z")).toBe(true);
+    }
+  });
+});
+
+describe("parseId / requiredIdArgument", () => {
+  it("takes what the sdk takes in a URL path, trimmed", () => {
+    expect(parseId("inst-1_A", "instance")).toBe("inst-1_A");
+    expect(parseId("  abc  ", "task")).toBe("abc");
+    expect(requiredIdArgument(" ff80808272dc ", "taskId")).toBe("ff80808272dc");
+  });
+
+  it.each(["../x", "a/b", "a%2Fb", "a?b", "a#b", "a b", "x".repeat(129)])("refuses %j, naming the flag or the argument", (text) => {
+    expect(usage(() => parseId(text, "instance"))).toMatch(/^--instance: ".*" has characters other than letters, digits, "-" and "_"/);
+    expect(usage(() => requiredIdArgument(text, "taskId"))).toMatch(/^the <taskId> argument: ".*" has characters other than/);
+  });
+
+  it("a missing positional id says so", () => {
+    expect(usage(() => requiredIdArgument(undefined, "taskId"))).toBe("the <taskId> argument is required");
+  });
+});
+
+describe("flagUsageError", () => {
+  it("names the flag, and writes a millisecond range as durations", () => {
+    const range = new ValidationError("timeoutMs", "expected a whole number from 1 to 604800000, got number 691200000", "Pass timeoutMs as an integer.");
+    expect(flagUsageError("timeout", "8d", range).message).toBe('--timeout: "8d" is out of range; give from 1ms to 7d');
+    const name = new ValidationError("name", 'the string "bind ip" is not a task name', 'Pass a task name such as "bindInstancePublicIp".');
+    expect(flagUsageError("name", "bind ip", name).message).toBe('--name: the string "bind ip" is not a task name');
+    expect(flagUsageError("region", "Mars", new ValidationError("region", '"Mars" is not a region name', "Use a region id."), true).message).toBe('--region: "Mars" is not a region name. Use a region id.');
   });
 });
 

@@ -1,5 +1,5 @@
 import { clientOptions, redactingIo, type Io } from "../../cli/command";
-import { main } from "../../cli/main";
+import { main, reportUnexpected } from "../../cli/main";
 import { runIn } from "./helpers";
 
 function capture(env: Io["env"]): { io: Io; out: () => string } {
@@ -24,6 +24,12 @@ describe("redactingIo", () => {
 });
 
 describe("clientOptions", () => {
+  it("a --project-id the sdk would refuse in a URL path is a usage error naming the flag", () => {
+    const { io } = capture({});
+    expect(() => clientOptions({ "project-id": "../p" }, { debug: false, io })).toThrow(/^--project-id: "\.\.\/p" has characters other than/);
+    expect(clientOptions({ "project-id": " p1 " }, { debug: false, io })).toEqual({ projectId: "p1" });
+  });
+
   it("maps only the flags given; the rest comes from the environment in the sdk", () => {
     const { io } = capture({});
     expect(clientOptions({}, { debug: false, io })).toEqual({});
@@ -42,6 +48,30 @@ describe("main", () => {
   it("--version prints the package version", async () => {
     const r = await runIn(main, ["--version"], {});
     expect(r).toEqual({ code: 0, stdout: expect.stringMatching(/^rocketmq-tasks \d+\.\d+\.\d+/), stderr: "" });
+  });
+
+  it("an error no command handled is one line, exit 3, through the same redaction as every command", async () => {
+    const secret = "sk-CANARY-top-level-0123";
+    let stderr = "";
+    const io: Io = {
+      // A stdout that fails while the help is written: the error escapes the command itself.
+      stdout: {
+        write: () => {
+          throw new Error(`EIO writing with ${secret} in the message`);
+        },
+      },
+      stderr: { write: (t: string) => (stderr += t) },
+      env: { HW_SECRET_KEY: secret },
+      isTTY: false,
+    };
+    expect(await main(["list", "--help"], io)).toBe(3);
+    expect(stderr).toBe("error: Error: EIO writing with [redacted] in the message\n");
+  });
+
+  it("reportUnexpected redacts even for the emulator command, which turns redaction off for itself", () => {
+    const { io, out } = capture({ HW_SECURITY_TOKEN: "tok-CANARY-456789" });
+    expect(reportUnexpected(io, new Error("boom tok-CANARY-456789"))).toBe(3);
+    expect(out()).toBe("error: Error: boom [redacted]\n");
   });
 
   it("a flag before the command is a usage error that says so", async () => {

@@ -216,12 +216,58 @@ describe("usage errors: one line on stderr, exit 64", () => {
     ["both --task and --name", wait, ["--instance", "i", "--task", "t", "--name", "n"], /give --task or --name, not both/],
     ["a bad --timeout", wait, ["--instance", "i", "--task", "t", "--timeout", "soon"], /--timeout: "soon" is not a duration/],
     ["a bad --created-after", wait, ["--instance", "i", "--name", "n", "--created-after", "yesterday"], /--created-after: "yesterday" is not a time/],
+    // Ranges and patterns the sdk enforces: the flag is named, never the sdk's option (timeoutMs, ...).
+    ["a --timeout over the waiter's limit", wait, ["--instance", "i", "--task", "t", "--timeout", "8d"], /^rocketmq-tasks wait: --timeout: "8d" is out of range; give from 1ms to 7d \(see/],
+    ["an --interval over the waiter's limit", wait, ["--instance", "i", "--task", "t", "--interval", "2h"], /^rocketmq-tasks wait: --interval: "2h" is out of range; give from 10ms to 1h /],
+    ["an --interval under the waiter's limit", wait, ["--instance", "i", "--task", "t", "--interval", "5ms"], /--interval: "5ms" is out of range; give from 10ms to 1h /],
+    ["a --name that is not a task name", wait, ["--instance", "i", "--name", "bind ip"], /^rocketmq-tasks wait: --name: the string "bind ip" is not a task name /],
+    ["an --instance that is not an id", wait, ["--instance", "../x", "--task", "t"], /^rocketmq-tasks wait: --instance: "\.\.\/x" has characters other than letters, digits/],
+    ["a --task that is not an id", wait, ["--instance", "i", "--task", "a/b"], /^rocketmq-tasks wait: --task: "a\/b" has characters other than/],
+    ["list: an --instance that is not an id", list, ["--instance", "../x"], /^rocketmq-tasks list: --instance: "\.\.\/x" has characters/],
+    ["show: a task id that is not an id", show, ["a/b", "--instance", "i"], /^rocketmq-tasks show: the <taskId> argument: "a\/b" has characters/],
+    ["progress: a task id that is not an id", progress, ["..", "--instance", "i"], /^rocketmq-tasks progress: the <taskId> argument: "\.\." has characters/],
+    ["show: an --instance that is not an id", show, ["t", "--instance", "i?x"], /^rocketmq-tasks show: --instance: "i\?x" has characters/],
+    ["a --project-id that is not an id", list, ["--instance", "i", "--project-id", "p/q"], /^rocketmq-tasks list: --project-id: "p\/q" has characters/],
+    ["a --region the sdk refuses", list, ["--instance", "i", "--region", "Mars"], /^rocketmq-tasks list: --region: "Mars" is not a region name\. Use a region id/],
+    ["an --endpoint with user info", show, ["t", "--instance", "i", "--endpoint", "http://user:pw@127.0.0.1:1"], /^rocketmq-tasks show: --endpoint: has a query, fragment or user info\. /],
+    ["an --endpoint with a query", wait, ["--instance", "i", "--task", "t", "--endpoint", "http://127.0.0.1:1/?x=1"], /--endpoint: has a query, fragment or user info/],
   ] as const)("%s", async (_, command, argv, message) => {
     const r = await runIn(command, [...argv], env);
     expect(r.code).toBe(EXIT_USAGE);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("a wait judged by the sdk prints nothing before its usage error (no \"waiting for\" line)", async () => {
+    for (const argv of [["--timeout", "8d"], ["--interval", "2h"]]) {
+      const r = await runIn(wait, ["--instance", emu.instanceId, "--task", "t", ...argv], env, { isTTY: true });
+      expect(r).toEqual({ code: EXIT_USAGE, stdout: "", stderr: expect.stringMatching(new RegExp(`^rocketmq-tasks wait: ${argv[0]}: `)) });
+    }
+  });
+
+  it("the waiter's ranges and name pattern are usage errors even with no settings in the environment", async () => {
+    for (const argv of [["--task", "t", "--timeout", "8d"], ["--task", "t", "--interval", "2h"], ["--name", "bind ip"]]) {
+      const r = await runIn(wait, ["--instance", "i", ...argv], {});
+      expect(r.code).toBe(EXIT_USAGE);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/^rocketmq-tasks wait: --(timeout|interval|name): /);
+    }
+    // Valid arguments then meet the missing settings: the sdk's error, exit 3.
+    expect((await runIn(wait, ["--instance", "i", "--task", "t"], {})).code).toBe(EXIT_ERROR);
+  });
+
+  it("the longest timeout and interval the sdk allows are accepted", async () => {
+    const task = await admin.createTask(emu.instanceId, { name: "restartInstance", status: "SUCCESS" });
+    const r = await runIn(wait, ["--instance", emu.instanceId, "--task", task.id, "--timeout", "7d", "--interval", "1h"], env);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(EXIT_OK);
+  });
+
+  it("a bad setting from the environment (not a flag) stays the sdk's error: exit 3", async () => {
+    const r = await runIn(list, ["--instance", emu.instanceId], { ...env, HW_DMS_ENDPOINT: "http://user:pw@127.0.0.1:1" });
+    expect(r.code).toBe(EXIT_ERROR);
+    expect(r.stderr).toMatch(/^error: ValidationError ERR_VALIDATION: endpoint: has a query, fragment or user info/);
   });
 
   it("an unknown command, or none", async () => {
@@ -335,5 +381,25 @@ describe("emulator", () => {
     expect(missing.stderr).toMatch(/^rocketmq-tasks emulator: cannot read the seed file \/nonexistent\/seed\.json/);
     expect(missing.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect((await runIn(emulator, ["--port", "99999"], {})).code).toBe(EXIT_USAGE);
+    const dir = mkdtempSync(join(tmpdir(), "rocketmq-tasks-cli-"));
+    try {
+      writeFileSync(join(dir, "bad.json"), "{ not json");
+      writeFileSync(join(dir, "wrong.json"), JSON.stringify({ instances: [{ instance_id: "a/b" }] }));
+      const notJson = await runIn(emulator, ["--seed", join(dir, "bad.json")], {});
+      expect(notJson.code).toBe(EXIT_USAGE);
+      expect(notJson.stderr).toMatch(/^rocketmq-tasks emulator: the seed file .*bad\.json is not valid JSON/);
+      const wrong = await runIn(emulator, ["--seed", join(dir, "wrong.json")], {});
+      expect(wrong.code).toBe(EXIT_USAGE);
+      expect(wrong.stderr).toMatch(/^rocketmq-tasks emulator: the seed file .*wrong\.json is not a valid seed: instances\.0\.instance_id: /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a port already taken is an error (exit 3), not a usage error", async () => {
+    const r = await runIn(emulator, ["--port", new URL(emu.url).port], {});
+    expect(r.code).toBe(EXIT_ERROR);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^error: the emulator could not start: .*EADDRINUSE/);
   });
 });

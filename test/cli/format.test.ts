@@ -1,4 +1,4 @@
-import { BackgroundTaskFailedError, BackgroundTaskSchema, HuaweiCloudApiError, ValidationError, type BackgroundTask } from "../../sdk";
+import { BackgroundTaskFailedError, BackgroundTaskSchema, FAILED_TASK_STATUSES, HuaweiCloudApiError, KNOWN_TASK_STATUSES, ValidationError, outcomeOf, type BackgroundTask } from "../../sdk";
 import {
   compactJson,
   errorLine,
@@ -10,6 +10,7 @@ import {
   progressReport,
   renderTable,
   shouldUseColor,
+  statusStyle,
   stripAnsi,
   summarizeParams,
   taskDetails,
@@ -84,6 +85,15 @@ describe("task table", () => {
   it("colours statuses on a terminal", () => {
     expect(taskTable([bind], true)).toContain(`${ESC}32mSUCCESS`);
     expect(taskTable([restart], true)).toContain(`${ESC}31mFAILED`);
+  });
+
+  it("colours a status as the sdk's waiter judges it: red exactly for FAILED_TASK_STATUSES", () => {
+    for (const status of KNOWN_TASK_STATUSES) {
+      const expected = { success: "green", failed: "red", pending: "yellow" }[outcomeOf(status)];
+      expect(statusStyle(status)).toBe(expected);
+    }
+    for (const status of FAILED_TASK_STATUSES) expect(statusStyle(status)).toBe("red");
+    expect(statusStyle("FROZEN")).toBeUndefined();
   });
 
   it("summarizes params key-first, ids last, within the width", () => {

@@ -1,7 +1,7 @@
 import { defaultSeed, startEmulator, type RunningEmulator, type TaskInput } from "../../emulator";
 import { TaskPageSchema, TaskProgressSchema, TaskWireSchema } from "../../sdk/schemas";
 import { formatApiTime } from "../../sdk/validation";
-import { call, manualClock, tasksPath, type CallOptions } from "./helpers";
+import { call, manualClock, rawExchange, tasksPath, type CallOptions } from "./helpers";
 
 const clock = manualClock();
 let emulator: RunningEmulator;
@@ -40,6 +40,30 @@ describe("list", () => {
     const error = await get(tasksPath(emulator, "/nope"));
     expect(error.json.request_id).toBe(error.headers["x-request-id"]);
     expect(error.headers["content-type"]).toBe("application/json");
+  });
+
+  test("so does the answer to unparsable HTTP: JSON error body, X-Request-Id (the body's request_id), Date by the emulator's clock", async () => {
+    const port = Number(new URL(emulator.url).port);
+    for (const [raw, status] of [
+      ["THIS IS NOT HTTP\r\n\r\n", 400],
+      [`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(64 * 1024)}\r\n\r\n`, 431],
+    ] as const) {
+      const answer = await rawExchange(port, raw);
+      const [head, body] = answer.split("\r\n\r\n");
+      const headers = Object.fromEntries(
+        head
+          .split("\r\n")
+          .slice(1)
+          .map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]),
+      );
+      expect(head.split("\r\n")[0]).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      expect(headers["content-type"]).toBe("application/json");
+      expect(headers["x-request-id"]).toMatch(/^[0-9a-f]{32}$/);
+      expect(headers["date"]).toBe(new Date(clock.now()).toUTCString());
+      expect(headers["connection"]).toBe("close");
+      expect(Number(headers["content-length"])).toBe(Buffer.byteLength(body));
+      expect(JSON.parse(body)).toEqual({ error_code: `APIGW.0${status}`, error_msg: expect.any(String), request_id: headers["x-request-id"] });
+    }
   });
 
   test("start is 1-based, 0 also means the first record, and pages are slices", async () => {

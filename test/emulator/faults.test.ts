@@ -39,6 +39,29 @@ test("throttle: 429 APIGW.0308 with Retry-After, for `count` requests, then norm
   expect(await admin.fault()).toBeNull();
 });
 
+test("throttle with omit_retry_after: a 429 with no Retry-After at all, still with the gateway's body and X-Request-Id", async () => {
+  const active = await admin.setFault({ mode: "throttle", count: 2, omit_retry_after: true });
+  expect(active).toMatchObject({ mode: "throttle", remaining: 2, omit_retry_after: true });
+  for (let i = 0; i < 2; i++) {
+    const res = await list();
+    expect(res.status).toBe(429);
+    expect(res.headers).not.toHaveProperty("retry-after");
+    expect(res.json).toMatchObject({ error_code: "APIGW.0308", request_id: res.headers["x-request-id"] });
+  }
+  expect((await list()).status).toBe(200);
+  expect(await lastFaults(3)).toEqual(["throttle", "throttle", null]);
+});
+
+test("omit_retry_after with retry_after_s is refused by the admin API (400 naming the field)", async () => {
+  const err = await admin.setFault({ mode: "throttle", retry_after_s: 3, omit_retry_after: true }).then(
+    () => undefined,
+    (e: unknown) => e as { status: number; message: string },
+  );
+  expect(err?.status).toBe(400);
+  expect(err?.message).toMatch(/omit_retry_after: give retry_after_s or omit_retry_after: true, not both/);
+  expect(await admin.fault()).toBeNull();
+});
+
 test("throttle defaults to Retry-After: 1 and lasts until cleared", async () => {
   await admin.setFault({ mode: "throttle" });
   for (let i = 0; i < 3; i++) expect((await list()).headers["retry-after"]).toBe("1");

@@ -1,6 +1,8 @@
 // The emulator's pure parts, without HTTP.
 import { LockoutTracker, verifyRequest } from "../../emulator/auth";
 import { FaultInjector } from "../../emulator/faults";
+import { decodePathSegment } from "../../emulator/http-io";
+import { firstValues } from "../../emulator/server";
 import { taskProgress } from "../../emulator/progress";
 import { RequestLog } from "../../emulator/request-log";
 import { matchApiRoute, parseListQuery } from "../../emulator/routes";
@@ -121,6 +123,37 @@ describe("FaultInjector", () => {
   });
   test("a bad spec throws", () => {
     expect(() => new FaultInjector().set({ mode: "nope" } as never)).toThrow();
+    expect(() => new FaultInjector().set({ mode: "throttle", retry_after_s: 2, omit_retry_after: true })).toThrow(/retry_after_s or omit_retry_after/);
+  });
+  test("omit_retry_after: throttles, its own and random's, carry no Retry-After (retryAfterS null)", () => {
+    const f = new FaultInjector();
+    expect(f.set({ mode: "throttle", omit_retry_after: true })).toMatchObject({ omit_retry_after: true });
+    expect(f.next(true)).toEqual({ mode: "throttle", retryAfterS: null });
+    f.set({ mode: "random", probability: 1, omit_retry_after: true });
+    const throttles = Array.from({ length: 50 }, () => f.next(true)).filter((d) => d?.mode === "throttle");
+    expect(throttles.length).toBeGreaterThan(0);
+    for (const d of throttles) expect(d).toEqual({ mode: "throttle", retryAfterS: null });
+    expect(f.set({ mode: "throttle" })).toMatchObject({ retry_after_s: 1, omit_retry_after: false });
+    expect(f.next(true)).toEqual({ mode: "throttle", retryAfterS: 1 });
+  });
+});
+
+describe("http helpers", () => {
+  test("decodePathSegment decodes, and keeps what is not percent-encoding as it came", () => {
+    expect(decodePathSegment("i%2Dx")).toBe("i-x");
+    expect(decodePathSegment("%E0%A4%A")).toBe("%E0%A4%A");
+    expect(decodePathSegment("plain")).toBe("plain");
+  });
+  test("firstValues keeps the first value of every key, Object.prototype's names included", () => {
+    const q = firstValues(new URLSearchParams("constructor=1&toString=2&__proto__=3&hasOwnProperty=4&a=5&a=6"));
+    expect(Object.entries(q)).toEqual([
+      ["constructor", "1"],
+      ["toString", "2"],
+      ["__proto__", "3"],
+      ["hasOwnProperty", "4"],
+      ["a", "5"],
+    ]);
+    expect(JSON.parse(JSON.stringify(q))).toEqual({ constructor: "1", toString: "2", ["__proto__"]: "3", hasOwnProperty: "4", a: "5" });
   });
 });
 

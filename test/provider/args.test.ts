@@ -1,5 +1,5 @@
 // Argument validation: the sdk's ValidationError, naming the argument, raised before any request.
-import { ValidationError } from "../../sdk";
+import { ValidationError, resolveSettings } from "../../sdk";
 import { BackgroundTaskGate, getBackgroundTasks, getBackgroundTasksOutput } from "../../provider";
 import { gateInputProblems, validateGateInputs, validateTaskQuery } from "../../provider/args";
 
@@ -49,6 +49,18 @@ describe("validateTaskQuery (getBackgroundTasks' arguments)", () => {
     [{ instanceId: "i", projectId: "a/b" }, "projectId"],
     [{ instanceId: "i", endpoint: "ftp://x" }, "endpoint"],
     [{ instanceId: "i", endpoint: "not a url" }, "endpoint"],
+    [{ instanceId: "i", endpoint: "http://127.0.0.1:1/?x=1" }, "endpoint"],
+    [{ instanceId: "i", endpoint: "http://user:pw@127.0.0.1:1" }, "endpoint"],
+    [{ instanceId: "i", endpoint: "https://dms.example.com/#x" }, "endpoint"],
+    [{ instanceId: "i", endpoint: "" }, "endpoint"],
+    [{ instanceId: "i", endpoint: 8080 }, "endpoint"],
+    [{ instanceId: "i", region: "" }, "region"],
+    [{ instanceId: "i", region: 4 }, "region"],
+    // The sdk would trim it, but the gate would store it padded.
+    [{ instanceId: "i", region: "cn-north-4\n" }, "region"],
+    [{ instanceId: "i", region: " cn-north-4" }, "region"],
+    [{ instanceId: "i", credentials: null }, "credentials"],
+    [{ instanceId: "i", credentials: { accessKey: " ", secretKey: "SK" } }, "credentials.accessKey"],
     [{ instanceId: "i", beginTime: "2024-05-01" }, "beginTime"],
     [{ instanceId: "i", endTime: new Date("nope") }, "endTime"],
     [{ instanceId: "i", beginTime: "20240502000000", endTime: "20240501000000" }, "endTime"],
@@ -67,12 +79,41 @@ describe("validateTaskQuery (getBackgroundTasks' arguments)", () => {
   });
 
   it("never echoes a credential in the message", () => {
-    try {
-      validateTaskQuery({ instanceId: "i", credentials: { accessKey: "AK", secretKey: 12345678 } });
-      throw new Error("expected a ValidationError");
-    } catch (error) {
-      expect(String((error as Error).message)).not.toContain("12345678");
+    for (const credentials of [{ accessKey: "AK", secretKey: 12345678 }, "AKSECRET12345678", ["AKSECRET12345678"]]) {
+      try {
+        validateTaskQuery({ instanceId: "i", credentials });
+        throw new Error("expected a ValidationError");
+      } catch (error) {
+        expect(error).toBeInstanceOf(ValidationError);
+        expect(String((error as Error).message)).not.toContain("12345678");
+      }
     }
+  });
+
+  // What `check` accepts, `create` accepts: the provider judges settings with the sdk's resolveSettings.
+  it.each([
+    ["endpoint", "http://127.0.0.1:8080"],
+    ["endpoint", "https://dms.example.com/base"],
+    ["endpoint", "http://127.0.0.1:1/?x=1"],
+    ["endpoint", "http://u@127.0.0.1:1"],
+    ["endpoint", "https://h/#f"],
+    ["endpoint", "ftp://x"],
+    ["endpoint", " http://127.0.0.1:1 "],
+    ["region", "cn-north-4"],
+    ["region", "ap-southeast-1"],
+    ["region", "Mars"],
+    ["region", "cn_north_4"],
+  ])("%s %j: validateTaskQuery and the sdk's client settings agree", (key, value) => {
+    const sdkAccepts = (() => {
+      try {
+        resolveSettings({ [key]: value, projectId: "p", credentials: { accessKey: "a", secretKey: "s" }, endpoint: key === "endpoint" ? value : "http://127.0.0.1:1" }, {});
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    expect(fieldOf(() => validateTaskQuery({ instanceId: "i", [key]: value }))).toBe(sdkAccepts ? undefined : key);
+    expect(gateInputProblems({ instanceId: "i", taskName: "n", [key]: value }, () => false).map((p) => p.field)).toEqual(sdkAccepts ? [] : [key]);
   });
 
   it("getBackgroundTasks rejects before any request; getBackgroundTasksOutput throws at the call site for plain args", async () => {
@@ -122,6 +163,14 @@ describe("gate inputs", () => {
       timeoutSeconds: 1800,
       pollIntervalSeconds: 5,
     });
+  });
+
+  it("the BackgroundTaskGate constructor refuses args that are not an object with a ValidationError naming args", () => {
+    for (const args of [null, undefined, "i", 5, []]) {
+      expect(fieldOf(() => new BackgroundTaskGate("g", args as never))).toBe("args");
+    }
+    expect(() => new BackgroundTaskGate("g", null as never)).toThrow(/^args: expected an object, got null\. Pass BackgroundTaskGate g its args/);
+    expect(fieldOf(() => getBackgroundTasksOutput(null as never))).toBe("args");
   });
 
   it("the BackgroundTaskGate constructor refuses bad plain args with a ValidationError naming the field", () => {

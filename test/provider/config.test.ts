@@ -116,11 +116,17 @@ describe("precedence: args > Pulumi config > HW_* env > HUAWEICLOUD_SDK_* > CLOU
     expect(resolveSettings(none, onlyCloud).credentials.accessKey).toBe("CLOUD-AK");
   });
 
-  it("an explicit endpoint (arg, then huaweicloud:endpoints.dms, then HW_DMS_ENDPOINT) beats any region", () => {
+  it("the endpoint comes from the highest source naming an endpoint or a region; within a source the endpoint wins", () => {
     const withEndpoint = from({ region: "cn-north-4", projectId: "p", accessKey: "A", secretKey: "S", endpoints: { dms: "http://127.0.0.1:1" } });
-    expect(resolveSettings(mergeClientOptions({ region: "ap-southeast-1" }, withEndpoint), {}).endpoint.href).toBe("http://127.0.0.1:1/");
+    // Config names both: its endpoint wins over its region.
+    expect(resolveSettings(mergeClientOptions({}, withEndpoint), {}).endpoint.href).toBe("http://127.0.0.1:1/");
+    // An explicit region beats the configured endpoint.
+    expect(resolveSettings(mergeClientOptions({ region: "ap-southeast-1" }, withEndpoint), {}).endpoint.href).toBe("https://dms.ap-southeast-1.myhuaweicloud.com/");
     expect(resolveSettings(mergeClientOptions({ endpoint: "http://127.0.0.1:2" }, withEndpoint), {}).endpoint.href).toBe("http://127.0.0.1:2/");
+    // A configured region beats HW_DMS_ENDPOINT; with nothing configured, HW_DMS_ENDPOINT beats HW_REGION_NAME.
     const regionOnly = from({ region: "cn-north-4", projectId: "p", accessKey: "A", secretKey: "S" });
-    expect(resolveSettings(regionOnly, { HW_DMS_ENDPOINT: "http://127.0.0.1:3" }).endpoint.href).toBe("http://127.0.0.1:3/");
+    expect(resolveSettings(regionOnly, { HW_DMS_ENDPOINT: "http://127.0.0.1:3" }).endpoint.href).toBe("https://dms.cn-north-4.myhuaweicloud.com/");
+    const nothing = from({ projectId: "p", accessKey: "A", secretKey: "S" });
+    expect(resolveSettings(nothing, { HW_DMS_ENDPOINT: "http://127.0.0.1:3", HW_REGION_NAME: "cn-north-1" }).endpoint.href).toBe("http://127.0.0.1:3/");
   });
 });
