@@ -107,6 +107,28 @@ describe("retries", () => {
     expect(log[0].sdkDate).not.toBe(log[1].sdkDate);
   });
 
+  it("after a 429, another client with the same key waits for the same moment", async () => {
+    await admin.setFault({ mode: "throttle", count: 1, retry_after_s: 1 });
+    const a = client();
+    const b = client();
+    const first = a.listBackgroundTasks({ instanceId: emu.instanceId, limit: 1 });
+    // Start B only once A has been throttled.
+    for (let i = 0; i < 100 && !(await admin.requests()).some((r) => r.status === 429); i++) await new Promise((r) => setTimeout(r, 10));
+    await b.listBackgroundTasks({ instanceId: emu.instanceId, limit: 1 });
+    await first;
+    const log = await admin.requests();
+    expect(log.map((r) => r.status)).toEqual([429, 200, 200]);
+    // B did not go out until A's Retry-After had passed, although it was never throttled itself.
+    expect(Math.min(log[1].at, log[2].at) - log[0].at).toBeGreaterThanOrEqual(950);
+  });
+
+  it("shares a 429 without Retry-After too, with a short jittered pause", async () => {
+    await admin.setFault({ mode: "throttle", count: 1, omit_retry_after: true });
+    const page = await client().listBackgroundTasks({ instanceId: emu.instanceId, limit: 1 });
+    expect(page.tasks).toHaveLength(1);
+    expect((await admin.requests()).map((r) => r.status)).toEqual([429, 200]);
+  });
+
   it.each([["error503"], ["error500"], ["reset"]] as const)("retries %s then succeeds", async (mode) => {
     await admin.setFault({ mode, count: 2 });
     const page = await client().listBackgroundTasks({ instanceId: emu.instanceId, limit: 2 });
