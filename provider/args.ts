@@ -1,7 +1,7 @@
 // Argument validation for getBackgroundTasks and BackgroundTaskGate: pure, raising the sdk's
 // ValidationError with the argument's name as `field`, before any request is built.
 import { ValidationError, resolveSettings, type ClientOptions } from "../sdk";
-import { describe, requireApiTime, requireId, requireInstant, requireInteger, requireRecordOfScalars, requireTaskName } from "../sdk/validation";
+import { describe, requireApiTime, requireId, requireInstant, requireInteger, requireKnownStatus, requireRecordOfScalars, requireTaskName } from "../sdk/validation";
 import type { TaskFilters } from "../sdk/filters";
 
 /** Gate defaults, in seconds. */
@@ -119,7 +119,7 @@ export function validateTaskQuery(args: unknown): TaskQuery {
     throw new ValidationError("endTime", `${endTime} is before beginTime ${beginTime}`, "Swap the two times, or widen the range.");
   }
   const names = optionalStringList("name", a.name, '"bindInstancePublicIp"');
-  const statuses = optionalStringList("status", a.status, '["SUCCESS", "FAILED"]');
+  const statuses = optionalStringList("status", a.status, '["SUCCESS", "FAILED"]')?.map((s, i) => requireKnownStatus(Array.isArray(a.status) ? `status[${i}]` : "status", s));
   const paramsMatch = a.paramsMatch === undefined ? undefined : requireRecordOfScalars("paramsMatch", a.paramsMatch);
   const maxResults = a.maxResults === undefined ? undefined : requireInteger("maxResults", a.maxResults, 1, MAX_RESULTS_LIMIT);
   const credentials = optionalCredentials(a.credentials);

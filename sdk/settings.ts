@@ -152,6 +152,7 @@ function parseBoolean(field: string, value: string | undefined): boolean | undef
  */
 export function resolveSettings(options: ClientOptions = {}, env: Env = process.env): ResolvedSettings {
   if (options === null || typeof options !== "object") throw new ValidationError("options", `expected an object, got ${describe(options)}`, "Pass client options as an object, or nothing.");
+  if (env === null || typeof env !== "object") throw new ValidationError("env", `expected an object of environment variables, got ${describe(env)}`, "Pass process.env, {} for none, or leave it out.");
   const region = optionalString("region", options.region) ?? nonEmpty(env.HW_REGION_NAME);
   if (region !== undefined && !REGION.test(region)) {
     throw new ValidationError("region", `${JSON.stringify(region)} is not a region name`, 'Use a region id such as "cn-north-4" or "ap-southeast-1".');

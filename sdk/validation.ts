@@ -1,4 +1,5 @@
 import { ValidationError } from "./errors";
+import { KNOWN_TASK_STATUSES, type KnownTaskStatus } from "./statuses";
 
 // Ids go into the URL path. Nothing outside this set can change which path is requested
 // ("../x", "a/b", "%2F", "?", "#"), so anything else is refused before a request is built.
@@ -26,6 +27,20 @@ export function requireTaskName(field: string, value: unknown): string {
     throw new ValidationError(field, `${describe(value)} is not a task name`, 'Pass a task name such as "bindInstancePublicIp".');
   }
   return value;
+}
+
+/**
+ * A status to filter on: one of the documented statuses, in any case. Tasks keep whatever status the
+ * API sends, but a filter on an undocumented one would almost always be a typo that silently
+ * matches nothing.
+ */
+export function requireKnownStatus(field: string, value: unknown): KnownTaskStatus {
+  const upper = typeof value === "string" ? value.trim().toUpperCase() : undefined;
+  const known = KNOWN_TASK_STATUSES.find((s) => s === upper);
+  if (known === undefined) {
+    throw new ValidationError(field, `${describe(value)} is not a task status`, `Use one of ${KNOWN_TASK_STATUSES.join(", ")}.`);
+  }
+  return known;
 }
 
 export function requireInteger(field: string, value: unknown, min: number, max: number): number {

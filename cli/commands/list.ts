@@ -1,5 +1,6 @@
-import { filterTasks, type TaskFilters } from "../../sdk";
-import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError, parseCommandLine, parseDuration, parseId, parseInteger, parseParams, parseTime, required } from "../args";
+import { ValidationError, filterTasks, type TaskFilters } from "../../sdk";
+import { requireKnownStatus } from "../../sdk/validation";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError, flagUsageError, parseCommandLine, parseDuration, parseId, parseInteger, parseParams, parseTime, required } from "../args";
 import { PROGRAM, runCommand, withClient, type Io } from "../command";
 import { EXIT_OK } from "../exit-codes";
 import { paint, taskTable } from "../format";
@@ -58,7 +59,14 @@ export function list(argv: string[], io: Io): Promise<number> {
     const beginTime = values.since !== undefined ? new Date(now.getTime() - parseDuration(values.since, "since")) : values.begin !== undefined ? parseTime(values.begin, "begin", now) : undefined;
     const endTime = values.end !== undefined ? parseTime(values.end, "end", now) : undefined;
     if (beginTime && endTime && beginTime > endTime) throw new UsageError("--begin is after --end");
-    const filters: TaskFilters = { names: values.name, statuses: values.status, paramsMatch: parseParams(values.param) };
+    const statuses = values.status?.map((text) => {
+      try {
+        return requireKnownStatus("status", text);
+      } catch (error) {
+        throw error instanceof ValidationError ? flagUsageError("status", text, error, true) : error;
+      }
+    });
+    const filters: TaskFilters = { names: values.name, statuses, paramsMatch: parseParams(values.param) };
     const limit = values.limit !== undefined ? parseInteger(values.limit, "limit", 1, 1_000_000) : undefined;
 
     const all = await withClient(values, ctx, (client) => client.listAllBackgroundTasks({ instanceId, beginTime, endTime, signal: io.signal }));

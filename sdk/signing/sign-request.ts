@@ -45,6 +45,7 @@ const TOKEN = /^[A-Za-z]+$/;
 function validateSignable(request: SignableRequest, credentials: Credentials): void {
   if (request === null || typeof request !== "object") throw new ValidationError("request", "is not an object", "Pass { method, url, headers?, body? }.");
   if (typeof request.method !== "string" || !TOKEN.test(request.method)) throw new ValidationError("method", "is not an HTTP method name", 'Pass e.g. "GET".');
+  if (typeof request.url !== "string" && !(request.url instanceof URL)) throw new ValidationError("url", "is neither a string nor a URL", 'Pass the full URL, e.g. "https://dms.cn-north-4.myhuaweicloud.com/v2/...".');
   if (request.body !== undefined && typeof request.body !== "string" && !(request.body instanceof Uint8Array)) {
     throw new ValidationError("body", "is neither a string nor a Uint8Array", "Serialize the body (e.g. JSON.stringify) before signing.");
   }
@@ -70,6 +71,7 @@ function validateSignable(request: SignableRequest, credentials: Credentials): v
  */
 export function signRequest(request: SignableRequest, credentials: Credentials, options: SignOptions = {}): Record<string, string> {
   validateSignable(request, credentials);
+  if (options === null || typeof options !== "object") throw new ValidationError("options", "is not an object", "Pass { date? }, or leave it out.");
   if (options.date !== undefined && (!(options.date instanceof Date) || !(options.date.getUTCFullYear() >= 1970 && options.date.getUTCFullYear() <= 9999))) {
     throw new ValidationError("date", "is not a valid Date between 1970 and 9999", "Pass a valid Date as options.date, or leave it out to sign with the current time.");
   }

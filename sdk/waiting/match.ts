@@ -1,4 +1,5 @@
-import { FAILED_TASK_STATUSES, type BackgroundTask } from "../schemas";
+import type { BackgroundTask } from "../schemas";
+import { FAILED_TASK_STATUSES } from "../statuses";
 
 /** Which task a waiter is waiting for. */
 export interface TaskMatcher {

@@ -1,0 +1,189 @@
+// Promise 2, "never loops, never hangs": a server that ignores `start`, one that over-counts, empty
+// pages, answers that never finish and a task that never leaves EXECUTING each end within a bound
+// measured here, with the documented error class, after a bounded number of requests.
+import { EmulatorAdmin, generatedSeed } from "../../emulator";
+import { HuaweiCloudApiError, IncompleteListError, ResponseValidationError, TimeoutError, waitForBackgroundTask } from "../../sdk";
+import { clientOf, failure, finalChecks, outcome, reportFigures, requestsSince, startTracked, type TrackedEmulator } from "./helpers";
+
+const TASKS = 250;
+
+let emu: TrackedEmulator;
+let admin: EmulatorAdmin;
+/** An instance with no task at all. */
+let emptyInstance: string;
+
+beforeAll(async () => {
+  emu = await startTracked({ seed: generatedSeed(TASKS, Date.UTC(2024, 2, 1)) });
+  admin = new EmulatorAdmin(emu.url);
+  emptyInstance = (await admin.createInstance({ instance_id: "empty-instance-0001", project_id: emu.projectId })).instance_id;
+});
+afterEach(async () => {
+  await admin.clearFaults();
+});
+afterAll(async () => {
+  await finalChecks();
+  reportFigures("bounds");
+});
+
+/** Runs `fn` against the emulator and returns how it ended, how long it took and what it sent. */
+async function measured<T>(fn: () => Promise<T>) {
+  const mark = requestsSince(emu, 0).length;
+  const o = await outcome(fn);
+  return { ...o, requests: requestsSince(emu, mark) };
+}
+
+describe("listings always end", () => {
+  it("a server that ignores `start` (every page is page one): IncompleteListError, a handful of requests", async () => {
+    await admin.setFault({ mode: "ignore-start" });
+    const run = await measured(() => clientOf(emu, { maxRetries: 0 }).listAllBackgroundTasks({ instanceId: emu.instanceId }));
+    const error = failure(run);
+    expect(error).toBeInstanceOf(IncompleteListError);
+    expect(error).toMatchObject({ collected: 100, announced: TASKS, code: "ERR_INCOMPLETE_LIST" });
+    // Page one, the pages launched alongside the repeat (pageConcurrency 4 at most), one recount.
+    expect(run.requests.length).toBeLessThanOrEqual(1 + 4 + 1);
+    expect(run.ms).toBeLessThan(2_000);
+  });
+
+  it("a server that claims 1,000 more tasks than it has: IncompleteListError, a handful of requests", async () => {
+    await admin.setFault({ mode: "wrong-count" });
+    const run = await measured(() => clientOf(emu, { maxRetries: 0 }).listAllBackgroundTasks({ instanceId: emu.instanceId }));
+    const error = failure(run);
+    expect(error).toBeInstanceOf(IncompleteListError);
+    expect(error).toMatchObject({ collected: TASKS, announced: TASKS + 1000 });
+    // 13 pages announced; the walk stops at the first empty one instead of reading them all: at most
+    // the real pages, the pages already in flight (pageConcurrency 4) and one recount.
+    expect(run.requests.length).toBeLessThanOrEqual(Math.ceil(TASKS / 100) + 4 + 1);
+    expect(run.requests.length).toBeLessThan(13);
+    expect(run.ms).toBeLessThan(2_000);
+  });
+
+  it("an empty first page while task_count says 1,000: IncompleteListError after two requests", async () => {
+    await admin.setFault({ mode: "wrong-count" });
+    const run = await measured(() => clientOf(emu, { maxRetries: 0 }).listAllBackgroundTasks({ instanceId: emptyInstance }));
+    expect(failure(run)).toBeInstanceOf(IncompleteListError);
+    expect(failure(run)).toMatchObject({ collected: 0, announced: 1000 });
+    expect(run.requests).toHaveLength(2);
+    expect(run.ms).toBeLessThan(2_000);
+  });
+
+  it("an honest empty instance: an empty list after one request", async () => {
+    const run = await measured(() => clientOf(emu, { maxRetries: 0 }).listAllBackgroundTasks({ instanceId: emptyInstance }));
+    expect(run).toMatchObject({ ok: true, value: [] });
+    expect(run.requests).toHaveLength(1);
+  });
+
+  it("a server that ignores `start` AND over-counts, with retries allowed: still IncompleteListError, still bounded", async () => {
+    // Only one fault is active at a time: the over-count on page one, then pages that repeat page one.
+    await admin.setFault({ mode: "wrong-count", count: 1 });
+    const client = clientOf(emu, { maxRetries: 5, pageConcurrency: 8 });
+    const pending = measured(() => client.listAllBackgroundTasks({ instanceId: emu.instanceId }));
+    await admin.setFault({ mode: "ignore-start" });
+    const run = await pending;
+    expect(failure(run)).toBeInstanceOf(IncompleteListError);
+    // Whatever the walker makes of a count that changes under it (it may read the list again, a few
+    // times at most), the number of requests stays small: a few walks of page one, the pages in
+    // flight (pageConcurrency 8) and a recount each.
+    expect(run.requests.length).toBeLessThanOrEqual(3 * (1 + 8 + 1));
+    expect(run.ms).toBeLessThan(3_000);
+  });
+
+  it("a cut-off 200 body: ResponseValidationError at once (not retried, not looped)", async () => {
+    await admin.setFault({ mode: "malformed" });
+    const run = await measured(() => clientOf(emu, { maxRetries: 5 }).listAllBackgroundTasks({ instanceId: emu.instanceId }));
+    expect(failure(run)).toBeInstanceOf(ResponseValidationError);
+    expect(run.requests).toHaveLength(1);
+    expect(run.ms).toBeLessThan(1_000);
+  });
+});
+
+describe("answers that never finish end at the timeout", () => {
+  // Far longer than every timeout below; short enough that few delayed answers are pending at once.
+  const slow = { mode: "delay", delay_ms: 1_500 } as const;
+
+  it.each<[string, (c: ReturnType<typeof clientOf>) => Promise<unknown>]>([
+    ["listBackgroundTasks", (c: ReturnType<typeof clientOf>) => c.listBackgroundTasks({ instanceId: emu.instanceId })],
+    ["listAllBackgroundTasks", (c: ReturnType<typeof clientOf>) => c.listAllBackgroundTasks({ instanceId: emu.instanceId })],
+    ["showBackgroundTask", (c: ReturnType<typeof clientOf>) => c.showBackgroundTask({ instanceId: emu.instanceId, taskId: "ff8080820000000000000000000000aa" })],
+    ["getBackgroundTaskProgress", (c: ReturnType<typeof clientOf>) => c.getBackgroundTaskProgress({ instanceId: emu.instanceId, taskId: "ff8080820000000000000000000000aa" })],
+  ])("%s, timeoutMs 300, no retries: TimeoutError within 300 ms + slack", async (_name, call) => {
+    await admin.setFault(slow);
+    const run = await measured(() => call(clientOf(emu, { timeoutMs: 300, maxRetries: 0 })));
+    expect(failure(run)).toBeInstanceOf(TimeoutError);
+    expect(failure(run)).toMatchObject({ timeoutMs: 300, code: "ERR_TIMEOUT" });
+    expect(run.ms).toBeGreaterThanOrEqual(290);
+    expect(run.ms).toBeLessThan(300 + 700);
+    expect(run.requests).toHaveLength(1);
+  });
+
+  it("with two retries: three attempts, TimeoutError within 3 x 300 ms + the backoffs (< 600 ms) + slack", async () => {
+    await admin.setFault(slow);
+    const run = await measured(() => clientOf(emu, { timeoutMs: 300, maxRetries: 2 }).listAllBackgroundTasks({ instanceId: emu.instanceId }));
+    expect(failure(run)).toBeInstanceOf(TimeoutError);
+    expect(run.requests).toHaveLength(3);
+    expect(run.ms).toBeLessThan(3 * 300 + 600 + 800);
+  });
+
+  it("with many retries allowed, the retry budget still ends it: within budget + one timeout + slack", async () => {
+    await admin.setFault(slow);
+    const run = await measured(() => clientOf(emu, { timeoutMs: 200, maxRetries: 20, retryBudgetMs: 900 }).listBackgroundTasks({ instanceId: emu.instanceId }));
+    expect(failure(run)).toBeInstanceOf(TimeoutError);
+    expect(run.ms).toBeLessThan(900 + 200 + 800);
+    expect(run.requests.length).toBeLessThan(21);
+  });
+});
+
+describe("waits always end", () => {
+  it("a task that never leaves EXECUTING: TimeoutError at the wait's timeout, saying what it saw last", async () => {
+    const task = await admin.createTask(emu.instanceId, { name: "restartInstance", status: "EXECUTING", params: { action: "restart" } });
+    const client = clientOf(emu);
+    const run = await measured(() => waitForBackgroundTask(client, { instanceId: emu.instanceId, taskId: task.id, timeoutMs: 800, pollIntervalMs: 50 }));
+    const error = failure(run) as TimeoutError;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.timeoutMs).toBe(800);
+    expect(error.lastSeen).toMatchObject({ id: task.id, status: "EXECUTING", name: "restartInstance" });
+    expect(error.message).toContain(`task ${task.id} (restartInstance) is EXECUTING`);
+    expect(run.ms).toBeGreaterThanOrEqual(790);
+    expect(run.ms).toBeLessThan(800 + 700);
+    // Polled on its interval (growing gently), not in a tight loop.
+    expect(run.requests.length).toBeGreaterThan(2);
+    expect(run.requests.length).toBeLessThan(800 / 50 + 2);
+  });
+
+  it("by name, with no matching task ever: TimeoutError with nothing last seen", async () => {
+    const run = await measured(() =>
+      waitForBackgroundTask(clientOf(emu), { instanceId: emu.instanceId, name: "neverCreatedTask", createdAfter: new Date(), timeoutMs: 500, pollIntervalMs: 50 }),
+    );
+    const error = failure(run) as TimeoutError;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.lastSeen).toBeUndefined();
+    expect(error.message).toContain("no matching task yet");
+    expect(run.ms).toBeLessThan(500 + 700);
+  });
+
+  it("every poll failing with 503: the wait polls through a few failures and ends within its timeout", async () => {
+    const task = await admin.createTask(emu.instanceId, { name: "restartInstance", status: "EXECUTING" });
+    await admin.setFault({ mode: "error503" });
+    const run = await measured(() => waitForBackgroundTask(clientOf(emu, { maxRetries: 0 }), { instanceId: emu.instanceId, taskId: task.id, timeoutMs: 600, pollIntervalMs: 50 }));
+    // Either the timeout (saying what it saw) or, after several failed polls in a row, the poll's own
+    // error: both end it, neither hangs or loops.
+    const error = failure(run);
+    if (error instanceof HuaweiCloudApiError) expect(error.status).toBe(503);
+    else expect(error).toBeInstanceOf(TimeoutError);
+    expect(run.ms).toBeLessThan(600 + 700);
+    expect(run.requests.length).toBeGreaterThan(1);
+    expect(run.requests.length).toBeLessThan(600 / 50 + 2);
+    expect(run.requests.every((r) => r.status === 503)).toBe(true);
+  });
+
+  it("a poll whose answer never comes: the wait still ends at its own timeout", async () => {
+    const task = await admin.createTask(emu.instanceId, { name: "restartInstance", status: "EXECUTING" });
+    await admin.setFault({ mode: "delay", delay_ms: 1_500 });
+    // The request timeout (2 s) and the answer (1.5 s) are later than the wait's timeout (500 ms).
+    const client = clientOf(emu, { maxRetries: 0, timeoutMs: 2_000 });
+    const run = await measured(() => waitForBackgroundTask(client, { instanceId: emu.instanceId, taskId: task.id, timeoutMs: 500, pollIntervalMs: 50 }));
+    expect(failure(run)).toBeInstanceOf(TimeoutError);
+    expect(failure(run)).toMatchObject({ timeoutMs: 500 });
+    expect(run.ms).toBeLessThan(500 + 700);
+    await admin.clearFaults();
+  });
+});
