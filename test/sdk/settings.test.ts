@@ -1,6 +1,18 @@
 import { ConfigurationError, ValidationError } from "../../sdk/errors";
 import { resolveSettings } from "../../sdk/settings";
 
+/** resolveSettings refuses these options with a ValidationError naming `field`. */
+function expectRefused(options: unknown, field: string): void {
+  let error: unknown;
+  try {
+    resolveSettings(options as never, {});
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ValidationError);
+  expect((error as ValidationError).field).toBe(field);
+}
+
 const base = { projectId: "p1", region: "cn-north-4", credentials: { accessKey: "AK", secretKey: "SK" } };
 
 describe("resolveSettings", () => {
@@ -61,13 +73,7 @@ describe("resolveSettings", () => {
     [{ ...base, pageConcurrency: 1000 }, "pageConcurrency"],
     [{ ...base, credentials: { accessKey: "", secretKey: "s" } }, "credentials.accessKey"],
   ])("rejects bad option %#, naming %s", (options, field) => {
-    try {
-      resolveSettings(options as never, {});
-      throw new Error("expected a ValidationError");
-    } catch (e) {
-      expect(e).toBeInstanceOf(ValidationError);
-      expect((e as ValidationError).field).toBe(field);
-    }
+    expectRefused(options, field);
   });
 
   it("never puts the secret key in an error message", () => {
@@ -109,13 +115,7 @@ describe("type checks on options", () => {
     [{ ...base, logger: "stderr" }, "logger"],
     [{ ...base, credentials: null }, "credentials"],
   ])("rejects option %#, naming %s (never a TypeError)", (options, field) => {
-    try {
-      resolveSettings(options as never, {});
-      throw new Error("expected a ValidationError");
-    } catch (e) {
-      expect(e).toBeInstanceOf(ValidationError);
-      expect((e as ValidationError).field).toBe(field);
-    }
+    expectRefused(options, field);
   });
 
   it("keeps the credentials out of JSON and inspection", () => {
