@@ -1,8 +1,8 @@
 // What every command shares: its I/O, help and usage handling, the client built from flags and the
 // environment, and turning an error into one line and an exit code.
-import { ConfigurationError, RocketMQClient, ValidationError, type ClientOptions } from "../sdk";
+import { AbortError, ConfigurationError, RocketMQClient, ValidationError, type ClientOptions } from "../sdk";
 import { UsageError, flagUsageError, parseId, wantsHelp } from "./args";
-import { EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "./exit-codes";
+import { EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from "./exit-codes";
 import { errorLine, shouldUseColor, type Env } from "./format";
 
 /** Where a command writes and what it reads: process.* in main.ts, plain objects in tests. */
@@ -95,7 +95,7 @@ export async function runCommand(definition: CommandDefinition, argv: string[], 
   } catch (error) {
     if (error instanceof UsageError) return writeUsageError(io, definition.name, error);
     writeError(ctx, error);
-    return definition.exitCodeFor?.(error) ?? EXIT_ERROR;
+    return definition.exitCodeFor?.(error) ?? (error instanceof AbortError ? EXIT_INTERRUPTED : EXIT_ERROR);
   }
 }
 

@@ -265,7 +265,7 @@ async function waitGate(props: GateProps): Promise<GateProps> {
     if (error instanceof BackgroundTaskFailedError) {
       throw new Error(`waiting on instance ${spec.instanceId} for ${waitedFor(spec)}: ${error.message}`, { cause: error });
     }
-    if (error instanceof TimeoutError) {
+    if (error instanceof TimeoutError && error.scope === "wait") {
       throw new Error(`${error.message}. Raise timeoutSeconds (now ${spec.timeoutSeconds}) if the task is just slow.`, { cause: error });
     }
     throw error;

@@ -117,7 +117,13 @@ export class RocketMQClient {
   }
 
   #changedError(query: ListAllBackgroundTasksQuery, change: ListChangedDuringWalk): IncompleteListError {
-    return new IncompleteListError({ collected: change.after, announced: change.before, pages: 0, instanceId: String(query.instanceId), reason: "tasks were deleted while the list was being read, so a task may have moved past a page boundary" });
+    return new IncompleteListError({
+      collected: change.collected,
+      announced: change.before,
+      pages: 0,
+      instanceId: String(query.instanceId),
+      reason: `tasks were deleted while the list was being read (task_count fell from ${change.before} to ${change.after}), so a task may have moved past a page boundary`,
+    });
   }
 
   #walk(query: ListAllBackgroundTasksQuery): AsyncGenerator<BackgroundTask[]> {

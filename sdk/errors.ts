@@ -113,10 +113,13 @@ export class ConnectionError extends RocketMQTasksError {
 export class TimeoutError extends RocketMQTasksError {
   readonly timeoutMs: number;
   readonly lastSeen: BackgroundTask | undefined;
-  constructor(message: string, timeoutMs: number, lastSeen?: BackgroundTask, options?: { cause?: unknown }) {
+  /** `request`: one HTTP request got no complete answer in time; `wait`: a wait for a task ran out. */
+  readonly scope: "request" | "wait";
+  constructor(message: string, timeoutMs: number, lastSeen?: BackgroundTask, options?: { cause?: unknown; scope?: "request" | "wait" }) {
     super("ERR_TIMEOUT", message, options);
     this.timeoutMs = timeoutMs;
     this.lastSeen = lastSeen;
+    this.scope = options?.scope ?? "request";
   }
 }
 
@@ -150,7 +153,7 @@ export class IncompleteListError extends RocketMQTasksError {
     super(
       "ERR_INCOMPLETE_LIST",
       init.reason
-        ? `listing the tasks of instance ${init.instanceId} was not reliable: ${init.reason} (task_count went from ${init.announced} to ${init.collected}). Read it again.`
+        ? `listing the tasks of instance ${init.instanceId} was not reliable after ${init.collected} task(s): ${init.reason}. Read it again.`
         : `listing the tasks of instance ${init.instanceId} stopped after ${init.pages} page(s) with ${init.collected} distinct task(s), ` +
             `but the API announced ${init.announced}: a page was empty or repeated earlier tasks. Retry later; if it persists the API is not honouring "start".`,
     );

@@ -19,7 +19,7 @@ export function announcedPages(taskCount: number, pageSize = PAGE_SIZE): number 
  * before the page was requested (a deletion exactly offset by a creation goes unseen).
  */
 export class ListChangedDuringWalk extends Error {
-  constructor(readonly before: number, readonly after: number) {
+  constructor(readonly before: number, readonly after: number, readonly collected: number) {
     super(`task_count fell from ${before} to ${after} during the walk`);
   }
 }
@@ -54,7 +54,7 @@ export async function* walkPages(
   const launch = (index: number) => {
     const floor = highestAnswered;
     const promise = fetchPage(pageStart(index, pageSize), pageSize).then((page) => {
-      if (page.taskCount < floor) throw new ListChangedDuringWalk(floor, page.taskCount);
+      if (page.taskCount < floor) throw new ListChangedDuringWalk(floor, page.taskCount, seen.size);
       highestAnswered = Math.max(highestAnswered, page.taskCount);
       return page;
     });

@@ -69,7 +69,8 @@ function optionalString(field: string, value: unknown): string | undefined {
 function resolveCredentials(options: ClientOptions, env: Env): { credentials: Credentials; source: string } {
   if (options.credentials !== undefined) {
     const c = options.credentials;
-    if (c === null || typeof c !== "object") throw new ValidationError("credentials", `expected { accessKey, secretKey }, got ${describe(c)}`, "Pass credentials as { accessKey, secretKey, securityToken? }.");
+    // Only the kind of value is named: a string here may well be the secret itself.
+    if (c === null || typeof c !== "object") throw new ValidationError("credentials", `expected { accessKey, secretKey }, got ${c === null ? "null" : `a ${typeof c}`}`, "Pass credentials as { accessKey, secretKey, securityToken? }.");
     for (const key of ["accessKey", "secretKey"] as const) {
       if (typeof c[key] !== "string" || c[key].trim() === "") {
         throw new ValidationError(`credentials.${key}`, "is missing or empty", `Pass a non-empty credentials.${key}, or leave credentials out to read them from the environment.`);
@@ -96,32 +97,48 @@ function resolveCredentials(options: ClientOptions, env: Env): { credentials: Cr
   );
 }
 
-/** An endpoint from the highest source that names an endpoint or a region; within one source the endpoint wins. */
-function resolveEndpoint(options: ClientOptions, env: Env, region: string | undefined): URL {
-  const explicitEndpoint = optionalString("endpoint", options.endpoint);
-  const raw = explicitEndpoint ?? (optionalString("region", options.region) === undefined ? nonEmpty(env.HW_DMS_ENDPOINT) : undefined);
-  if (raw !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      throw new ValidationError("endpoint", `${JSON.stringify(raw)} is not a URL`, 'Write it with its scheme, e.g. "https://dms.cn-north-4.myhuaweicloud.com".');
-    }
-    if (url.protocol !== "https:" && url.protocol !== "http:") {
-      throw new ValidationError("endpoint", `scheme ${url.protocol} is not http or https`, 'Use an https:// endpoint (or http:// for a local emulator).');
-    }
-    if (url.search || url.hash || url.username || url.password) {
-      throw new ValidationError("endpoint", "has a query, fragment or user info", "Give only scheme, host, port and an optional base path.");
-    }
-    return url;
+function parseEndpoint(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ValidationError("endpoint", `${JSON.stringify(raw)} is not a URL`, 'Write it with its scheme, e.g. "https://dms.cn-north-4.myhuaweicloud.com".');
   }
-  if (region !== undefined) {
-    const cloud = optionalString("cloud", options.cloud) ?? nonEmpty(env.HW_CLOUD);
-    if (cloud !== undefined && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(cloud)) {
-      throw new ValidationError("cloud", `${JSON.stringify(cloud)} is not a domain name`, 'Use a domain such as "myhuaweicloud.com", or leave it unset.');
-    }
-    return new URL(dmsEndpoint(region, cloud));
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ValidationError("endpoint", `scheme ${url.protocol} is not http or https`, 'Use an https:// endpoint (or http:// for a local emulator).');
   }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new ValidationError("endpoint", "has a query, fragment or user info", "Give only scheme, host, port and an optional base path.");
+  }
+  return url;
+}
+
+function regionEndpoint(region: string, options: ClientOptions, env: Env): URL {
+  if (!REGION.test(region)) throw new ValidationError("region", `${JSON.stringify(region)} is not a region name`, 'Use a region id such as "cn-north-4" or "ap-southeast-1".');
+  const cloud = optionalString("cloud", options.cloud) ?? nonEmpty(env.HW_CLOUD);
+  if (cloud !== undefined && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(cloud)) {
+    throw new ValidationError("cloud", `${JSON.stringify(cloud)} is not a domain name`, 'Use a domain such as "myhuaweicloud.com", or leave it unset.');
+  }
+  return new URL(dmsEndpoint(region, cloud));
+}
+
+/**
+ * The endpoint from the highest source that names an endpoint or a region (within one source the
+ * endpoint wins), and the region that goes with it: only a region from the same source is checked
+ * and reported, so a stale HW_REGION_NAME does not get in the way of an explicit endpoint.
+ */
+function resolveEndpointAndRegion(options: ClientOptions, env: Env): { endpoint: URL; region: string | undefined } {
+  const endpoint = optionalString("endpoint", options.endpoint);
+  const region = optionalString("region", options.region);
+  if (endpoint !== undefined) {
+    if (region !== undefined && !REGION.test(region)) regionEndpoint(region, options, env);
+    return { endpoint: parseEndpoint(endpoint), region };
+  }
+  if (region !== undefined) return { endpoint: regionEndpoint(region, options, env), region };
+  const envEndpoint = nonEmpty(env.HW_DMS_ENDPOINT);
+  const envRegion = nonEmpty(env.HW_REGION_NAME);
+  if (envEndpoint !== undefined) return { endpoint: parseEndpoint(envEndpoint), region: envRegion !== undefined && REGION.test(envRegion) ? envRegion : undefined };
+  if (envRegion !== undefined) return { endpoint: regionEndpoint(envRegion, options, env), region: envRegion };
   throw new ConfigurationError(
     "region",
     "neither a region nor an endpoint was given",
@@ -153,11 +170,7 @@ function parseBoolean(field: string, value: string | undefined): boolean | undef
 export function resolveSettings(options: ClientOptions = {}, env: Env = process.env): ResolvedSettings {
   if (options === null || typeof options !== "object") throw new ValidationError("options", `expected an object, got ${describe(options)}`, "Pass client options as an object, or nothing.");
   if (env === null || typeof env !== "object") throw new ValidationError("env", `expected an object of environment variables, got ${describe(env)}`, "Pass process.env, {} for none, or leave it out.");
-  const region = optionalString("region", options.region) ?? nonEmpty(env.HW_REGION_NAME);
-  if (region !== undefined && !REGION.test(region)) {
-    throw new ValidationError("region", `${JSON.stringify(region)} is not a region name`, 'Use a region id such as "cn-north-4" or "ap-southeast-1".');
-  }
-  const endpoint = resolveEndpoint(options, env, region);
+  const { endpoint, region } = resolveEndpointAndRegion(options, env);
   const projectRaw = optionalString("projectId", options.projectId) ?? nonEmpty(env.HW_PROJECT_ID);
   if (projectRaw === undefined) {
     throw new ConfigurationError(
@@ -190,7 +203,8 @@ export function resolveSettings(options: ClientOptions = {}, env: Env = process.
     logger: options.logger ?? (debug ? (line: string) => process.stderr.write(`rocketmq-tasks ${line}\n`) : undefined),
     env,
   };
-  // Not enumerable: logging or serializing the settings shows no secret.
+  // Not enumerable: logging or serializing the settings shows no secret (the env may hold them too).
   Object.defineProperty(settings, "credentials", { enumerable: false });
+  Object.defineProperty(settings, "env", { enumerable: false });
   return settings;
 }

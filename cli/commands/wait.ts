@@ -71,7 +71,7 @@ export function checkWaitOptions(options: WaitForBackgroundTaskOptions, texts: R
 /** Exit code of a wait that ended in an error. */
 export function waitExitCode(error: unknown): number | undefined {
   if (error instanceof BackgroundTaskFailedError) return EXIT_TASK_FAILED;
-  if (error instanceof TimeoutError) return EXIT_TIMEOUT;
+  if (error instanceof TimeoutError && error.scope === "wait") return EXIT_TIMEOUT;
   if (error instanceof AbortError) return EXIT_INTERRUPTED;
   return undefined;
 }

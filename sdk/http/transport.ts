@@ -92,10 +92,13 @@ export class Transport {
 
     for (;;) {
       // Never past this call's own deadline: if the gateway still throttles then, its 429 is the answer.
-      const wait = Math.min(throttleWaitMs(this.#throttleKey), Math.max(0, deadline - Date.now()));
       // A little jitter each, so that clients released at the same moment do not all arrive at once.
-      if (wait > 0) await this.#sleep(wait + fullJitterDelay(0), call.signal);
+      const throttled = throttleWaitMs(this.#throttleKey);
+      const wait = throttled > 0 ? Math.min(throttled + fullJitterDelay(0), Math.max(0, deadline - Date.now())) : 0;
+      if (wait > 0) await this.#sleep(wait, call.signal);
       attempts++;
+      // The clock this attempt is signed with: another request may correct it while this one is out.
+      const signedWithOffset = this.#clockOffsetMs;
       const started = Date.now();
       let attempt: Attempt;
       try {
@@ -120,22 +123,23 @@ export class Transport {
 
       const error = this.#apiError(attempt, ctx, requestId, attempts);
       if (attempt.status === 401 && !skewCorrected) {
-        const correction = clockCorrectionFrom401(error.errorMsg, header(attempt.headers, "date"), Date.now() + this.#clockOffsetMs);
-        if (correction !== undefined) {
+        const correction = clockCorrectionFrom401(error.errorMsg, header(attempt.headers, "date"), Date.now() + signedWithOffset);
+        if (correction !== undefined || this.#clockOffsetMs !== signedWithOffset) {
+          // Either this answer shows the skew, or a concurrent request already learnt it: sign again.
           skewCorrected = true;
-          this.#clockOffsetMs += correction;
+          if (correction !== undefined) this.#clockOffsetMs = signedWithOffset + correction;
           logger?.(`clock differs from the gateway's by ${Math.round(this.#clockOffsetMs / 1000)} s; signing again with the gateway's time`);
           continue;
         }
       }
-      if (!retryable || !RETRYABLE_STATUS.has(attempt.status) || attempts > maxRetries) throw error;
       const after = attempt.status === 429 ? retryAfterMs(header(attempt.headers, "retry-after")) : undefined;
       const delay = after ?? fullJitterDelay(attempts - 1);
-      if (Date.now() + delay >= deadline) throw error;
-      // A 429 is about the access key, not this call: every client using it waits (bounded, so
-      // one large Retry-After cannot stall later calls past their own budgets).
+      // A 429 is about the access key, not this call: every client using it waits, whether or not
+      // this call retries (bounded, so one large Retry-After cannot stall later calls past their budgets).
       if (attempt.status === 429) backOffTogether(this.#throttleKey, Math.min(delay, retryBudgetMs));
-      else await this.#sleep(delay, call.signal);
+      if (!retryable || !RETRYABLE_STATUS.has(attempt.status) || attempts > maxRetries) throw error;
+      if (Date.now() + delay >= deadline) throw error;
+      if (attempt.status !== 429) await this.#sleep(delay, call.signal);
     }
   }
 

@@ -89,7 +89,12 @@ export class InstancePoller {
   }
 
   remove(subscriber: PollSubscriber): void {
-    if (!this.#subscribers.delete(subscriber) || this.#subscribers.size > 0) return;
+    if (!this.#subscribers.delete(subscriber)) return;
+    if (this.#subscribers.size > 0) {
+      // The one leaving may have been the earliest due: the others keep their own schedule.
+      this.#schedule();
+      return;
+    }
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#controller.abort();

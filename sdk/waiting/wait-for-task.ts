@@ -87,6 +87,10 @@ export function validateWaitOptions(options: WaitForBackgroundTaskOptions): Vali
     throw new ValidationError("taskId", options.taskId === undefined ? "neither taskId nor name was given" : "both taskId and name were given", "Pass either taskId, or name (with optional paramsMatch and createdAfter).");
   }
   const matcher: TaskMatcher = {};
+  // createdAfter with a taskId only narrows the shared query; paramsMatch would be silently ignored.
+  if (options.taskId !== undefined && options.paramsMatch !== undefined) {
+    throw new ValidationError("paramsMatch", "only narrows a wait by name; it was given with taskId", "Leave paramsMatch out when waiting by taskId, or wait by name instead.");
+  }
   if (options.taskId !== undefined) matcher.taskId = requireId("taskId", options.taskId);
   if (options.name !== undefined) {
     matcher.name = requireTaskName("name", options.name);
@@ -268,7 +272,7 @@ export function waitForBackgroundTask(client: RocketMQClient, options: WaitForBa
     // Armed last: everything above has been checked, so nothing can fail after it runs.
     timer = setTimeout(() => {
       const pollError = lastError === undefined ? "" : `; last poll error: ${errorText(lastError)}`;
-      finish(new TimeoutError(`gave up after ${Math.round(timeoutMs / 1000)} s waiting for ${what} on instance ${instanceId} to succeed; last seen: ${describeTask(last)}${pollError}`, timeoutMs, last, lastError === undefined ? undefined : { cause: lastError }));
+      finish(new TimeoutError(`gave up after ${Math.round(timeoutMs / 1000)} s waiting for ${what} on instance ${instanceId} to succeed; last seen: ${describeTask(last)}${pollError}`, timeoutMs, last, { scope: "wait", cause: lastError }));
     }, timeoutMs);
     poller.add(subscriber);
   });

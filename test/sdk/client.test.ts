@@ -122,6 +122,15 @@ describe("retries", () => {
     expect(Math.min(log[1].at, log[2].at) - log[0].at).toBeGreaterThanOrEqual(950);
   });
 
+  it("shares a 429 even when the throttled call itself gives up", async () => {
+    await admin.setFault({ mode: "throttle", count: 1, retry_after_s: 1 });
+    await expect(client({ maxRetries: 0 }).listBackgroundTasks({ instanceId: emu.instanceId, limit: 1 })).rejects.toBeInstanceOf(HuaweiCloudApiError);
+    await client().listBackgroundTasks({ instanceId: emu.instanceId, limit: 1 });
+    const log = await admin.requests();
+    expect(log.map((r) => r.status)).toEqual([429, 200]);
+    expect(log[1].at - log[0].at).toBeGreaterThanOrEqual(900);
+  });
+
   it("shares a 429 without Retry-After too, with a short jittered pause", async () => {
     await admin.setFault({ mode: "throttle", count: 1, omit_retry_after: true });
     const page = await client().listBackgroundTasks({ instanceId: emu.instanceId, limit: 1 });
@@ -191,6 +200,18 @@ describe("authentication", () => {
       const before = (await skewedAdmin.requests()).length;
       await expect(bad.listBackgroundTasks({ instanceId: skewed.instanceId, limit: 1 })).rejects.toBeInstanceOf(HuaweiCloudApiError);
       expect((await skewedAdmin.requests()).length - before).toBe(1);
+    } finally {
+      await skewed.close();
+    }
+  });
+
+  it("corrects the clock for concurrent requests on one client", async () => {
+    const skewed = await startEmulator({ clock: () => Date.now() + 20 * 60_000 });
+    try {
+      const c = new RocketMQClient({ endpoint: skewed.url, projectId: skewed.projectId, credentials: skewed.credentials }, {});
+      clients.push(c);
+      const pages = await Promise.all([1, 2, 3].map(() => c.listBackgroundTasks({ instanceId: skewed.instanceId, limit: 1 })));
+      expect(pages.every((p) => p.tasks.length === 1)).toBe(true);
     } finally {
       await skewed.close();
     }

@@ -188,6 +188,7 @@ describe("waitForBackgroundTask", () => {
     [{ instanceId: "i", name: "n", createdAfter: "yesterday" }, "createdAfter"],
     [{ instanceId: "i", taskId: "t", pollIntervalMs: 0 }, "pollIntervalMs"],
     [{ instanceId: "i", taskId: "t", timeoutMs: -5 }, "timeoutMs"],
+    [{ instanceId: "i", taskId: "t", paramsMatch: { a: 1 } }, "paramsMatch"],
     [{ instanceId: "i", taskId: "t", onPoll: "x" }, "onPoll"],
     [{ instanceId: "i", taskId: "t", onPoll: {} }, "onPoll"],
     [{ instanceId: "i", taskId: "t", signal: {} }, "signal"],
