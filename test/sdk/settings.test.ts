@@ -126,3 +126,11 @@ describe("type checks on options", () => {
     expect(require("node:util").inspect(s, { depth: 5 })).not.toContain(canary);
   });
 });
+
+describe("a region the endpoint overrides", () => {
+  it("is neither checked nor reported", () => {
+    const s = resolveSettings({ ...base, region: undefined, endpoint: "http://127.0.0.1:9" }, { HW_REGION_NAME: "not a region" });
+    expect(s.endpoint.host).toBe("127.0.0.1:9");
+    expect(s.region).toBeUndefined();
+  });
+});
