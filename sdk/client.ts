@@ -1,10 +1,13 @@
 import { inspect } from "node:util";
+import { decodeTaskPage } from "./decode-task-page";
 import { IncompleteListError, ResponseValidationError, ValidationError } from "./errors";
 import { Transport } from "./http/transport";
 import { ListChangedDuringWalk, PAGE_SIZE, walkPages } from "./pagination";
 
 /** Full listings tried before a list that keeps losing tasks under the walk is reported. */
 const MAX_WALKS = 3;
+/** Instances (and time filters) whose last task_count a client keeps, to start their next walk wide. */
+const MAX_REMEMBERED_COUNTS = 256;
 import { TaskPageSchema, TaskProgressSchema, type BackgroundTask, type TaskPage, type TaskProgress } from "./schemas";
 import { resolveSettings, type ClientOptions, type Env } from "./settings";
 import { describe, optionalApiTime, optionalInteger, requireId } from "./validation";
@@ -68,6 +71,8 @@ export class RocketMQClient {
   readonly region: string | undefined;
   readonly #transport: Transport;
   readonly #pageConcurrency: number;
+  /** The last task_count read per instance and time filter (the most recent few hundred). */
+  readonly #lastCounts = new Map<string, number>();
 
   constructor(options: ClientOptions = {}, env: Env = process.env) {
     const settings = resolveSettings(options, env);
@@ -88,7 +93,7 @@ export class RocketMQClient {
     if (start !== undefined) q.start = String(Math.max(1, start));
     if (limit !== undefined) q.limit = String(limit);
     Object.assign(q, timeQuery(query));
-    return this.#transport.send({ method: "GET", segments: this.#tasksPath(instanceId), query: q, signal: requireSignal(query.signal) }, TaskPageSchema);
+    return this.#transport.send({ method: "GET", segments: this.#tasksPath(instanceId), query: q, signal: requireSignal(query.signal) }, TaskPageSchema, decodeTaskPage);
   }
 
   /** Every matching task, newest first, each once; raises rather than return a shortened list. */
@@ -132,10 +137,15 @@ export class RocketMQClient {
     const times = timeQuery(query);
     const signal = requireSignal(query.signal);
     const segments = this.#tasksPath(instanceId);
-    const fetchPage = (start: number, limit: number) =>
-      this.#transport.send({ method: "GET", segments, query: { start: String(start), limit: String(limit), ...times }, signal }, TaskPageSchema);
+    const countKey = `${instanceId}?${times.begin_time ?? ""}-${times.end_time ?? ""}`;
+    const fetchPage = async (start: number, limit: number) => {
+      const page = await this.#transport.send({ method: "GET", segments, query: { start: String(start), limit: String(limit), ...times }, signal }, TaskPageSchema, decodeTaskPage);
+      this.#rememberCount(countKey, page.taskCount);
+      return page;
+    };
     return walkPages(fetchPage, {
       concurrency: this.#pageConcurrency,
+      expectedCount: this.#lastCounts.get(countKey),
       onShort: async (walk) => {
         // The count may have been right and the pages short (tasks deleted at the end): ask again.
         const recount = await fetchPage(1, 1);
@@ -144,13 +154,19 @@ export class RocketMQClient {
     });
   }
 
+  #rememberCount(key: string, count: number): void {
+    this.#lastCounts.delete(key); // re-inserted last: the oldest key is the first one
+    this.#lastCounts.set(key, count);
+    if (this.#lastCounts.size > MAX_REMEMBERED_COUNTS) this.#lastCounts.delete(this.#lastCounts.keys().next().value!);
+  }
+
   /** One task by id. */
   async showBackgroundTask(ref: TaskRef): Promise<BackgroundTask> {
     requireObject("task reference", ref);
     const instanceId = requireId("instanceId", ref.instanceId);
     const taskId = requireId("taskId", ref.taskId);
     const segments = [...this.#tasksPath(instanceId), taskId];
-    const page = await this.#transport.send({ method: "GET", segments, signal: requireSignal(ref.signal) }, TaskPageSchema);
+    const page = await this.#transport.send({ method: "GET", segments, signal: requireSignal(ref.signal) }, TaskPageSchema, decodeTaskPage);
     const task = page.tasks.find((t) => t.id === taskId);
     if (!task) throw new ResponseValidationError({ method: "GET", path: "/" + segments.join("/"), field: "tasks", reason: `expected task ${taskId}, got ${page.tasks.length === 0 ? "none" : page.tasks.map((t) => t.id).join(", ")}` });
     return task;

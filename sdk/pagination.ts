@@ -14,6 +14,15 @@ export function announcedPages(taskCount: number, pageSize = PAGE_SIZE): number 
 }
 
 /**
+ * How many pages a walk reads for `task_count`: the announced ones, and one more when the last of
+ * them is full, to confirm that nothing follows it (a server that under-counts, or tasks created
+ * under the walk). Planned up front, that page is fetched alongside the others instead of after them.
+ */
+export function plannedPages(taskCount: number, pageSize = PAGE_SIZE): number {
+  return announcedPages(taskCount, pageSize) + (taskCount > 0 && taskCount % pageSize === 0 ? 1 : 0);
+}
+
+/**
  * Tasks were deleted while the walk was under way: records after them moved to earlier pages, so a
  * page boundary may have skipped one. Seen as a `task_count` lower than one already answered
  * before the page was requested (a deletion exactly offset by a creation goes unseen).
@@ -43,30 +52,60 @@ export interface ShortWalk {
  */
 export async function* walkPages(
   fetchPage: (start: number, limit: number) => Promise<TaskPage>,
-  options: { concurrency: number; pageSize?: number; onShort?: (walk: ShortWalk) => Promise<void> },
+  options: {
+    concurrency: number;
+    pageSize?: number;
+    /** task_count as a previous walk found it: when it spans several pages, the first `concurrency` pages are asked for at once. */
+    expectedCount?: number;
+    onShort?: (walk: ShortWalk) => Promise<void>;
+  },
 ): AsyncGenerator<BackgroundTask[]> {
   const pageSize = options.pageSize ?? PAGE_SIZE;
+  const concurrency = options.concurrency;
   const seen = new Set<string>();
   const inFlight = new Map<number, Promise<TaskPage>>();
   // The highest task_count answered so far, in answer order: a page asked for after that answer
   // that reports fewer tasks saw a deletion.
   let highestAnswered = 0;
+  // Only the first window trusts an earlier count; from the first answer on, the answers decide.
+  // An instance that has shrunk since costs at most concurrency − 1 requests for empty pages.
+  let planned = Math.min(concurrency, plannedPages(options.expectedCount ?? 0, pageSize));
+  let nextToLaunch = 0;
+  let running = 0;
+  let pagesRead = 0;
+  let done = false;
+
+  // A slot is free again as soon as its answer is in, not when the walk reaches it in order: the
+  // next request leaves while earlier pages are still being parsed and handed out. Asking never
+  // runs more than one page past what `concurrency` slots from the walk's position allow, so a
+  // server that over-counts costs at most that many requests for pages that do not exist.
+  const fill = () => {
+    while (!done && running < concurrency && nextToLaunch < planned && nextToLaunch <= pagesRead + concurrency) launch(nextToLaunch++);
+  };
   const launch = (index: number) => {
     const floor = highestAnswered;
-    const promise = fetchPage(pageStart(index, pageSize), pageSize).then((page) => {
-      if (page.taskCount < floor) throw new ListChangedDuringWalk(floor, page.taskCount, seen.size);
-      highestAnswered = Math.max(highestAnswered, page.taskCount);
-      return page;
-    });
+    running++;
+    const promise = fetchPage(pageStart(index, pageSize), pageSize).then(
+      (page) => {
+        running--;
+        if (page.taskCount < floor) throw new ListChangedDuringWalk(floor, page.taskCount, seen.size);
+        highestAnswered = Math.max(highestAnswered, page.taskCount);
+        planned = Math.max(planned, plannedPages(highestAnswered, pageSize));
+        if (page.tasks.length > 0) fill(); // an empty page ends the walk when it gets there
+        return page;
+      },
+      (error: unknown) => {
+        running--;
+        done = true; // the walk fails when it reaches this page: ask for nothing more
+        throw error;
+      },
+    );
     promise.catch(() => undefined); // awaited in order below; this only avoids an unhandled rejection meanwhile
     inFlight.set(index, promise);
   };
 
-  launch(0);
+  fill();
   let announced = 0;
-  let planned = 1;
-  let nextToLaunch = 1;
-  let pagesRead = 0;
   try {
     for (;;) {
       const pending = inFlight.get(pagesRead);
@@ -74,10 +113,7 @@ export async function* walkPages(
       const page = await pending;
       inFlight.delete(pagesRead);
       pagesRead++;
-      if (page.taskCount > announced) {
-        announced = page.taskCount;
-        planned = Math.max(planned, announcedPages(announced, pageSize));
-      }
+      announced = Math.max(announced, page.taskCount);
       const fresh: BackgroundTask[] = [];
       for (const task of page.tasks) {
         if (seen.has(task.id)) continue;
@@ -86,12 +122,13 @@ export async function* walkPages(
       }
       if (fresh.length === 0) break;
       yield fresh;
-      // A full last page may mean tasks were created during the walk: read one page more.
+      // A full last page the count did not foresee (an under-count): read one page more.
       if (pagesRead === planned && page.tasks.length === pageSize) planned++;
-      while (nextToLaunch < planned && inFlight.size < options.concurrency) launch(nextToLaunch++);
+      fill();
     }
   } finally {
     // Pages still in flight are not needed any more; their results or errors are dropped.
+    done = true;
     inFlight.clear();
   }
   if (seen.size < announced && options.onShort) await options.onShort({ collected: seen.size, announced, pages: pagesRead });

@@ -4,7 +4,8 @@ import type { TaskStatus } from "./statuses";
 
 export { KNOWN_TASK_STATUSES, FAILED_TASK_STATUSES, type KnownTaskStatus, type TaskStatus } from "./statuses";
 
-function parseParams(raw: string | null | undefined): Record<string, unknown> | null {
+/** `params` is a JSON document inside a string: its object, or null when absent or not a JSON object. */
+export function parseParams(raw: string | null | undefined): Record<string, unknown> | null {
   if (!raw) return null;
   try {
     const value: unknown = JSON.parse(raw);

@@ -31,16 +31,19 @@ function header(headers: Attempt["headers"], name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-function isAbort(err: unknown): boolean {
-  return err instanceof Error && (err.name === "AbortError" || (err as { code?: string }).code === "UND_ERR_ABORTED");
-}
-
 function describeNetworkError(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as { code?: string }).code;
     return code ? `${code}: ${err.message}` : err.message;
   }
   return String(err);
+}
+
+/** The body as text: UTF-8, a byte-order mark dropped (as a response body's text() does). */
+function decodeUtf8(chunks: readonly Buffer[]): string {
+  const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+  const start = body.length > 2 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+  return body.toString("utf8", start);
 }
 
 /**
@@ -53,6 +56,8 @@ export class Transport {
   readonly #settings: Omit<ResolvedSettings, "credentials">;
   readonly #dispatcher: Dispatcher;
   readonly #throttleKey: string;
+  /** The endpoint's origin and path, ending in one "/". */
+  readonly #basePath: string;
   #clockOffsetMs = 0;
   #closed = false;
 
@@ -62,6 +67,7 @@ export class Transport {
     this.#settings = rest;
     this.#dispatcher = createDispatcher({ timeoutMs: settings.timeoutMs, insecure: settings.insecure, connections: Math.max(8, settings.pageConcurrency * 2) }, settings.env);
     this.#throttleKey = throttleKey(settings.endpoint.origin, credentials.accessKey);
+    this.#basePath = settings.endpoint.origin + settings.endpoint.pathname.replace(/\/+$/, "") + "/";
   }
 
   /** The local clock's correction learnt from the gateway, in ms. */
@@ -70,17 +76,18 @@ export class Transport {
   }
 
   buildUrl(call: Pick<ApiCall, "segments" | "query">): URL {
-    const base = this.#settings.endpoint;
-    const basePath = base.pathname.replace(/\/+$/, "");
-    const url = new URL(base.origin + basePath + "/" + call.segments.map(percentEncode).join("/"));
-    for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.append(key, value);
-    // URLSearchParams writes spaces as "+", which the gateway would read as a plus sign.
-    url.search = url.search.replace(/\+/g, "%20");
-    return url;
+    // Encoded here, once, as the signer will read it back: spaces as %20 (never "+", which the
+    // gateway reads as a plus sign).
+    let query = "";
+    for (const [key, value] of Object.entries(call.query ?? {})) query += `${query ? "&" : "?"}${percentEncode(key)}=${percentEncode(value)}`;
+    return new URL(this.#basePath + call.segments.map(percentEncode).join("/") + query);
   }
 
-  /** Sends the call and parses a 2xx body with `schema`; every failure is one of the package's error classes. */
-  async send<S extends z.ZodType>(call: ApiCall, schema: S): Promise<z.output<S>> {
+  /**
+   * Sends the call and parses a 2xx body with `schema` (or `fastPath`, a hand-compiled form of it that
+   * answers undefined for whatever the schema must judge); every failure is one of the package's error classes.
+   */
+  async send<S extends z.ZodType>(call: ApiCall, schema: S, fastPath?: (json: unknown) => z.output<S> | undefined): Promise<z.output<S>> {
     if (this.#closed) throw new ConnectionError({ method: call.method, path: "/" + call.segments.join("/"), reason: "the client is closed", attempts: 0 });
     const url = this.buildUrl(call);
     const ctx = { method: call.method, path: url.pathname };
@@ -119,7 +126,7 @@ export class Transport {
       const requestId = header(attempt.headers, "x-request-id");
       logger?.(`${call.method} ${url.pathname}${url.search} -> ${attempt.status} in ${Date.now() - started} ms (attempt ${attempts}${requestId ? `, request id ${requestId}` : ""})`);
 
-      if (attempt.status >= 200 && attempt.status < 300) return this.#parse(attempt, schema, ctx, requestId);
+      if (attempt.status >= 200 && attempt.status < 300) return this.#parse(attempt, schema, fastPath, ctx, requestId);
 
       const error = this.#apiError(attempt, ctx, requestId, attempts);
       if (attempt.status === 401 && !skewCorrected) {
@@ -143,32 +150,78 @@ export class Transport {
     }
   }
 
-  async #attempt(url: URL, call: ApiCall, timeoutMs: number): Promise<Attempt> {
+  /**
+   * One signed exchange on the dispatcher's own handler API: the body is collected as bytes and
+   * decoded once, with none of the stream machinery a response body object brings (most of a page's
+   * cost before its JSON is parsed). Settles exactly once: answer, error, timeout or the caller's abort.
+   */
+  #attempt(url: URL, call: ApiCall, timeoutMs: number): Promise<Attempt> {
     const headers = signRequest(
       { method: call.method, url, headers: { "Content-Type": "application/json", "X-Project-Id": this.#settings.projectId } },
       this.#credentials,
       { date: new Date(Date.now() + this.#clockOffsetMs) },
     );
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new AttemptTimeout()), timeoutMs);
-    const signal = call.signal ? AbortSignal.any([call.signal, timeout.signal]) : timeout.signal;
-    try {
-      const { request } = require("undici") as typeof import("undici");
-      const res = await request(url, { method: call.method, headers, dispatcher: this.#dispatcher, signal });
-      const body = await res.body.text();
-      return { status: res.statusCode, headers: res.headers, body };
-    } catch (err) {
-      if (timeout.signal.aborted) throw new AttemptTimeout();
-      if (isAbort(err) && call.signal?.aborted) throw new AbortError();
-      const code = (err as { code?: string }).code;
-      if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT") throw new AttemptTimeout();
-      throw err;
-    } finally {
-      clearTimeout(timer);
-    }
+    const signal = call.signal;
+    if (signal?.aborted) return Promise.reject(new AbortError());
+    return new Promise<Attempt>((resolve, reject) => {
+      let controller: Dispatcher.DispatchController | undefined;
+      let failure: Error | undefined;
+      let status = 0;
+      let responseHeaders: Attempt["headers"] = {};
+      const chunks: Buffer[] = [];
+      const settle = (error: Error | undefined, attempt?: Attempt) => {
+        if (failure !== undefined || timer === undefined) return;
+        clearTimeout(timer);
+        timer = undefined;
+        signal?.removeEventListener("abort", onAbort);
+        if (error === undefined) resolve(attempt!);
+        else {
+          failure = error;
+          reject(error);
+        }
+      };
+      // Ours to end: settle first, then cancel the exchange (whose own error is then ignored).
+      const stop = (error: Error) => {
+        settle(error);
+        controller?.abort(error);
+      };
+      const onAbort = () => stop(new AbortError());
+      let timer: NodeJS.Timeout | undefined = setTimeout(() => stop(new AttemptTimeout()), timeoutMs);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart: (c) => {
+          controller = c;
+          if (failure !== undefined) c.abort(failure); // given up on while it waited for a connection
+        },
+        onResponseStart: (_c, statusCode, h) => {
+          status = statusCode;
+          responseHeaders = h;
+        },
+        onResponseData: (_c, chunk) => {
+          chunks.push(chunk);
+        },
+        onResponseEnd: () => settle(undefined, { status, headers: responseHeaders, body: decodeUtf8(chunks) }),
+        onResponseError: (_c, error) => {
+          const code = (error as { code?: string }).code;
+          const timedOut = code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT";
+          settle(timedOut ? new AttemptTimeout() : error);
+        },
+      };
+      try {
+        this.#dispatcher.dispatch({ origin: url.origin, path: url.pathname + url.search, method: call.method, headers }, handler);
+      } catch (error) {
+        settle(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
   }
 
-  #parse<S extends z.ZodType>(attempt: Attempt, schema: S, ctx: { method: string; path: string }, requestId: string | undefined): z.output<S> {
+  #parse<S extends z.ZodType>(
+    attempt: Attempt,
+    schema: S,
+    fastPath: ((json: unknown) => z.output<S> | undefined) | undefined,
+    ctx: { method: string; path: string },
+    requestId: string | undefined,
+  ): z.output<S> {
     let json: unknown;
     if (attempt.status === 204 || attempt.body === "") json = {};
     else {
@@ -178,6 +231,8 @@ export class Transport {
         throw new ResponseValidationError({ ...ctx, field: "(body)", reason: `not JSON (${attempt.body.length} bytes starting ${JSON.stringify(attempt.body.slice(0, 40))})`, requestId });
       }
     }
+    const fast = fastPath?.(json);
+    if (fast !== undefined) return fast;
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -57,6 +57,25 @@ describe("reading tasks", () => {
     expect(log.every((r) => r.query.limit === "100" && r.signatureValid)).toBe(true);
   });
 
+  it("starts a second listing of a long history with pageConcurrency pages at once, and reads it all again", async () => {
+    const c = client();
+    const since = (log: { at: number; query: Record<string, string> }[]) => {
+      const first = log.find((r) => r.query.start === "1")!.at;
+      return ["101", "201", "301"].map((start) => log.find((r) => r.query.start === start)!.at - first);
+    };
+    // Page one answers 300 ms late: only a walk that did not wait for it asks for pages two to four within that time.
+    await admin.setFault({ mode: "delay", delay_ms: 300, count: 1 });
+    expect(await c.listAllBackgroundTasks({ instanceId: emu.instanceId })).toHaveLength(450);
+    expect(Math.min(...since(await admin.requests()))).toBeGreaterThanOrEqual(250);
+    await admin.clearRequests();
+    await admin.setFault({ mode: "delay", delay_ms: 300, count: 1 });
+    const again = await c.listAllBackgroundTasks({ instanceId: emu.instanceId });
+    expect(new Set(again.map((t) => t.id)).size).toBe(450);
+    const log = await admin.requests();
+    expect(Math.max(...since(log))).toBeLessThan(250);
+    expect(log.map((r) => r.query.start).sort()).toEqual(["1", "101", "201", "301", "401"]);
+  });
+
   it("iterates the same tasks as it lists them", async () => {
     const ids: string[] = [];
     for await (const t of client().iterateBackgroundTasks({ instanceId: emu.instanceId })) ids.push(t.id);

@@ -1,6 +1,6 @@
 // The paging walker is pure over its fetchPage function: these specs feed it pages directly.
 // The same behaviours are proven over real HTTP against the emulator in client.test.ts.
-import { ListChangedDuringWalk, announcedPages, pageStart, walkPages } from "../../sdk/pagination";
+import { ListChangedDuringWalk, announcedPages, pageStart, plannedPages, walkPages } from "../../sdk/pagination";
 import type { BackgroundTask, TaskPage } from "../../sdk/schemas";
 
 const task = (n: number): BackgroundTask => ({
@@ -43,6 +43,11 @@ describe("page arithmetic", () => {
     expect([0, 1, 2].map((i) => pageStart(i))).toEqual([1, 101, 201]);
     expect([0, 1, 100, 101, 250].map((n) => announcedPages(n))).toEqual([1, 1, 1, 2, 3]);
   });
+
+  it("plans one page more than announced when the last announced page is full", () => {
+    expect([0, 1, 99, 100, 101, 5_000, 5_001].map((n) => plannedPages(n))).toEqual([1, 1, 1, 2, 2, 51, 51]);
+    expect(plannedPages(20, 10)).toBe(3);
+  });
 });
 
 describe("walkPages", () => {
@@ -51,6 +56,63 @@ describe("walkPages", () => {
     const ids = await collect(walkPages(s.fetchPage, { concurrency: 4 }));
     expect(ids).toEqual(s.all().map((t) => t.id));
     expect(s.calls.sort((a, b) => a - b)).toEqual([1, 101, 201]);
+  });
+
+  it("asks for the page that confirms a full last page alongside the others, not after them", async () => {
+    const s = server(300);
+    const answered: number[] = [];
+    const launchedAfter = new Map<number, number>();
+    const tracked = async (start: number, limit: number) => {
+      launchedAfter.set(start, answered.length);
+      await new Promise((r) => setTimeout(r, 5));
+      answered.push(start);
+      return s.fetchPage(start, limit);
+    };
+    const ids = await collect(walkPages(tracked, { concurrency: 4 }));
+    expect(ids).toEqual(s.all().map((t) => t.id));
+    // Page one announces 300 tasks: pages two and three and the confirming fourth all leave together.
+    expect([...launchedAfter]).toEqual([[1, 0], [101, 1], [201, 1], [301, 1]]);
+    expect(s.calls).toEqual([1, 101, 201, 301]);
+  });
+
+  describe("with the count an earlier walk found", () => {
+    /** fetchPage over `s`, recording how many answers were in when each page was asked for. */
+    const tracking = (s: ReturnType<typeof server>) => {
+      const answered: number[] = [];
+      const launchedAfter = new Map<number, number>();
+      const fetchPage = async (start: number, limit: number) => {
+        launchedAfter.set(start, answered.length);
+        await new Promise((r) => setTimeout(r, 5));
+        answered.push(start);
+        return s.fetchPage(start, limit);
+      };
+      return { fetchPage, launchedAfter };
+    };
+
+    it("asks for the first `concurrency` pages at once when that count spans several pages", async () => {
+      const s = server(1000);
+      const t = tracking(s);
+      expect(await collect(walkPages(t.fetchPage, { concurrency: 4, expectedCount: 1000 }))).toEqual(s.all().map((x) => x.id));
+      expect([1, 101, 201, 301].map((start) => t.launchedAfter.get(start))).toEqual([0, 0, 0, 0]);
+      expect(s.calls).toHaveLength(11); // ten pages and the one confirming the full last page: nothing more
+    });
+
+    it("trusts it for the first window only: a history that shrank since costs at most concurrency − 1 empty pages", async () => {
+      const s = server(150);
+      const t = tracking(s);
+      const shorts: unknown[] = [];
+      const ids = await collect(walkPages(t.fetchPage, { concurrency: 4, expectedCount: 5_000, onShort: async (w) => void shorts.push(w) }));
+      expect(ids).toEqual(s.all().map((x) => x.id));
+      expect([...t.launchedAfter.keys()].sort((a, b) => a - b)).toEqual([1, 101, 201, 301]);
+      expect(shorts).toEqual([]);
+    });
+
+    it("asks for page one alone when that count fits on one page", async () => {
+      const s = server(250);
+      const t = tracking(s);
+      expect(await collect(walkPages(t.fetchPage, { concurrency: 4, expectedCount: 80 }))).toHaveLength(250);
+      expect([...t.launchedAfter]).toEqual([[1, 0], [101, 1], [201, 1]]);
+    });
   });
 
   it("keeps order and loses nothing when tasks are created during the walk", async () => {
