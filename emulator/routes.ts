@@ -83,7 +83,6 @@ export interface ApiAnswer {
   body?: string | Buffer;
 }
 
-const COMMA = Buffer.from(",");
 const LIST_END = Buffer.from("]}");
 const SHOW_START = Buffer.from('{"task_count":"1","tasks":[');
 
@@ -96,16 +95,7 @@ export function answerApi(route: ApiRoute, search: URLSearchParams, store: TaskS
   if (route.kind === "list") {
     const query = parseListQuery(search);
     if (faults.ignoreStart) query.offset = 0;
-    const page = store.list(instance, query);
-    const count = faults.wrongCount ? page.count + WRONG_COUNT_EXCESS : page.count;
-    // Each task's JSON is cached as bytes, so a page is one copy into one buffer.
-    const parts: Buffer[] = [Buffer.from(`{"task_count":"${count}","tasks":[`)];
-    for (let i = 0; i < page.tasks.length; i++) {
-      if (i > 0) parts.push(COMMA);
-      parts.push(store.taskJson(page.tasks[i], now));
-    }
-    parts.push(LIST_END);
-    return { status: 200, body: Buffer.concat(parts) };
+    return { status: 200, body: store.listJson(instance, query, faults.wrongCount ? WRONG_COUNT_EXCESS : 0, now) };
   }
 
   const task = instance.byId.get(route.taskId);

@@ -15,7 +15,7 @@ import {
   throttled,
 } from "./errors";
 import type { FaultDecision } from "./faults";
-import { ClientGoneError, errorAnswer, MAX_ADMIN_BODY_BYTES, MAX_API_BODY_BYTES, newRequestId, readBody, writeAnswer, type Answer } from "./http-io";
+import { ClientGoneError, errorAnswer, httpDate, MAX_ADMIN_BODY_BYTES, MAX_API_BODY_BYTES, newRequestId, readBody, writeAnswer, type Answer } from "./http-io";
 import { DEFAULT_REQUEST_LOG_CAPACITY } from "./request-log";
 import { answerApi, matchApiRoute, type ListFaults } from "./routes";
 import { SeedSchema, type RequestLogEntry, type Seed } from "./schemas";
@@ -141,7 +141,7 @@ class EmulatorServer {
     const body = errorBody(`APIGW.0${status}`, reason, requestId);
     socket.end(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `X-Request-Id: ${requestId}\r\nDate: ${new Date(this.safeNow()).toUTCString()}\r\nConnection: close\r\n\r\n${body}`,
+        `X-Request-Id: ${requestId}\r\nDate: ${httpDate(this.safeNow())}\r\nConnection: close\r\n\r\n${body}`,
     );
   };
 

@@ -74,7 +74,20 @@ export interface Instance {
   /** Newest first (by creation time), so that a page of the list is a slice. */
   readonly tasks: StoredTask[];
   readonly byId: Map<string, StoredTask>;
+  /** List pages already serialized, by query; emptied whenever a task is created or deleted here. */
+  readonly pages: Map<string, CachedPage>;
 }
+
+interface CachedPage {
+  body: Buffer;
+  /** The clock when it was built: a clock set back before it (a test's) rebuilds the page. */
+  builtAt: number;
+  /** When the first of its tasks reaches its next status; the page is stale from then on. */
+  staleAt: number;
+}
+
+/** Pages kept per instance; past this the oldest goes first. */
+const MAX_CACHED_PAGES = 64;
 
 export interface ListQuery {
   /** 0-based index into the matching tasks. */
@@ -91,6 +104,16 @@ export interface ListResult {
   count: number;
   tasks: StoredTask[];
 }
+
+/** When the task next changes status after `now`; Infinity when it never will. */
+export function nextChangeAt(task: StoredTask, now: number): number {
+  const elapsed = now - task.createdAtMs;
+  for (const transition of task.transitions) if (transition.afterMs > elapsed) return task.createdAtMs + transition.afterMs;
+  return Infinity;
+}
+
+const COMMA = Buffer.from(",");
+const LIST_END = Buffer.from("]}");
 
 /** The first index in a newest-first array whose task was created before `ms`. */
 function firstCreatedBefore(tasks: readonly StoredTask[], ms: number): number {
@@ -173,6 +196,7 @@ export class TaskStore {
     if (instance.byId.has(task.id)) throw adminConflict(`task ${task.id} already exists in instance ${instanceId}`);
     instance.tasks.splice(insertionIndex(instance.tasks, task.createdAtMs), 0, task);
     instance.byId.set(task.id, task);
+    instance.pages.clear();
     return task;
   }
 
@@ -181,6 +205,7 @@ export class TaskStore {
     const task = instance.byId.get(taskId);
     if (!task) return false;
     instance.byId.delete(taskId);
+    instance.pages.clear();
     // Tasks created at the same instant sit together; find the exact object among them.
     for (let i = firstCreatedBefore(instance.tasks, task.createdAtMs + 1); i < instance.tasks.length; i++) {
       if (instance.tasks[i] === task) {
@@ -198,6 +223,31 @@ export class TaskStore {
     const count = Math.max(0, end - first);
     const from = first + query.offset;
     return { count, tasks: from < end ? tasks.slice(from, Math.min(end, from + query.limit)) : [] };
+  }
+
+  /**
+   * A list page's JSON body, as UTF-8 bytes, `countExcess` added to its task_count (the
+   * `wrong-count` fault). Kept until a task of the instance is created or deleted, or one on the
+   * page changes status: a client reading a large history, or polling a page, is answered with
+   * ready bytes.
+   */
+  listJson(instance: Instance, query: ListQuery, countExcess = 0, now: number = this.clock()): Buffer {
+    const key = `${query.offset}/${query.limit}/${query.fromMs ?? ""}/${query.untilMs ?? ""}/${countExcess}`;
+    const cached = instance.pages.get(key);
+    if (cached !== undefined && cached.builtAt <= now && now < cached.staleAt) return cached.body;
+    const page = this.list(instance, query);
+    const parts: Buffer[] = [Buffer.from(`{"task_count":"${page.count + countExcess}","tasks":[`)];
+    let staleAt = Infinity;
+    for (let i = 0; i < page.tasks.length; i++) {
+      if (i > 0) parts.push(COMMA);
+      parts.push(this.taskJson(page.tasks[i], now));
+      staleAt = Math.min(staleAt, nextChangeAt(page.tasks[i], now));
+    }
+    parts.push(LIST_END);
+    const body = Buffer.concat(parts);
+    if (cached === undefined && instance.pages.size >= MAX_CACHED_PAGES) instance.pages.delete(instance.pages.keys().next().value!);
+    instance.pages.set(key, { body, builtAt: now, staleAt });
+    return body;
   }
 
   now(): number {
@@ -223,7 +273,7 @@ export class TaskStore {
   }
 
   private addInstance(instanceId: string, projectId: string): Instance {
-    const instance: Instance = { instanceId, projectId, tasks: [], byId: new Map() };
+    const instance: Instance = { instanceId, projectId, tasks: [], byId: new Map(), pages: new Map() };
     this.instances.set(instanceId, instance);
     return instance;
   }

@@ -1,13 +1,14 @@
 // The emulator's pure parts, without HTTP.
 import { LockoutTracker, verifyRequest } from "../../emulator/auth";
 import { FaultInjector } from "../../emulator/faults";
-import { decodePathSegment } from "../../emulator/http-io";
+import { decodePathSegment, httpDate, newRequestId } from "../../emulator/http-io";
 import { firstValues } from "../../emulator/server";
 import { taskProgress } from "../../emulator/progress";
 import { RequestLog } from "../../emulator/request-log";
 import { matchApiRoute, parseListQuery } from "../../emulator/routes";
 import type { RequestLogEntry } from "../../emulator/schemas";
-import { taskStateAt, type StoredTask } from "../../emulator/store";
+import { SeedSchema } from "../../emulator/schemas";
+import { nextChangeAt, taskStateAt, TaskStore, type StoredTask } from "../../emulator/store";
 import { signRequest } from "../../sdk/signing";
 
 describe("matchApiRoute", () => {
@@ -154,6 +155,96 @@ describe("http helpers", () => {
       ["a", "5"],
     ]);
     expect(JSON.parse(JSON.stringify(q))).toEqual({ constructor: "1", toString: "2", ["__proto__"]: "3", hasOwnProperty: "4", a: "5" });
+  });
+  test("request ids are 32 hex characters and never repeat", () => {
+    const ids = Array.from({ length: 5_000 }, newRequestId);
+    expect(ids.filter((id) => !/^[0-9a-f]{32}$/.test(id))).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+  test("httpDate is the UTC date of its instant, to the second", () => {
+    const at = Date.parse("2024-05-01T10:00:00.250Z");
+    expect(httpDate(at)).toBe("Wed, 01 May 2024 10:00:00 GMT");
+    expect(httpDate(at + 700)).toBe("Wed, 01 May 2024 10:00:00 GMT");
+    expect(httpDate(at + 750)).toBe("Wed, 01 May 2024 10:00:01 GMT");
+    expect(httpDate(at - 1000)).toBe("Wed, 01 May 2024 09:59:59 GMT");
+  });
+});
+
+describe("list pages kept serialized", () => {
+  const t0 = Date.parse("2024-05-01T10:00:00Z");
+  let now = t0;
+  const store = new TaskStore(() => now, "p");
+  const at = (s: number) => new Date(t0 - s * 1000).toISOString();
+  store.load(
+    SeedSchema.parse({
+      instances: [
+        {
+          instance_id: "i",
+          tasks: [
+            { id: "a", name: "restartInstance", status: "SUCCESS", created_at: at(30) },
+            { id: "b", name: "restartInstance", status: "CREATED", created_at: at(20), transitions: [{ after_ms: 25_000, status: "SUCCESS" }] },
+            { id: "c", name: "restartInstance", status: "SUCCESS", created_at: at(10) },
+          ],
+        },
+      ],
+    }),
+  );
+  const instance = store.findInstance("p", "i")!;
+  const page = (offset: number, limit: number, excess = 0) => store.listJson(instance, { offset, limit }, excess, now);
+  const read = (body: Buffer) => JSON.parse(body.toString("utf8")) as { task_count: string; tasks: { id: string; status: string }[] };
+  const fresh = (offset: number, limit: number) => {
+    const listed = store.list(instance, { offset, limit });
+    return { task_count: String(listed.count), tasks: listed.tasks.map((t) => store.taskView(t, now)) };
+  };
+
+  test("the same query is answered with the same bytes, equal to a page built afresh", () => {
+    const first = page(0, 2);
+    expect(page(0, 2)).toBe(first);
+    expect(read(first)).toEqual(fresh(0, 2));
+    expect(page(1, 2)).not.toBe(first);
+    expect(read(page(1, 2))).toEqual(fresh(1, 2));
+    expect(read(page(0, 2, 5)).task_count).toBe("8");
+    expect(read(page(0, 2)).task_count).toBe("3");
+  });
+
+  test("a task reaching its next status makes the pages holding it stale, and only those", () => {
+    now = t0;
+    const holding = page(0, 2); // c, b
+    const without = page(2, 1); // a
+    expect(read(holding).tasks.map((t) => t.status)).toEqual(["SUCCESS", "CREATED"]);
+    expect(nextChangeAt(instance.byId.get("b")!, now)).toBe(t0 + 5_000);
+    expect(nextChangeAt(instance.byId.get("a")!, now)).toBe(Infinity);
+    now = t0 + 4_999;
+    expect(page(0, 2)).toBe(holding);
+    now = t0 + 5_000;
+    expect(read(page(0, 2)).tasks.map((t) => t.status)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(page(2, 1)).toBe(without);
+    // A clock set back before a page was built (a test's clock can be) builds it again.
+    now = t0;
+    expect(read(page(0, 2)).tasks.map((t) => t.status)).toEqual(["SUCCESS", "CREATED"]);
+  });
+
+  test("creating or deleting a task rebuilds every page of its instance", () => {
+    now = t0;
+    const before = page(0, 3);
+    const created = store.createTask("i", { name: "restartInstance", status: "SUCCESS", created_at: at(1) } as never);
+    expect(read(page(0, 3)).tasks.map((t) => t.id)).toEqual([created.id, "c", "b"]);
+    expect(read(page(0, 3)).task_count).toBe("4");
+    store.deleteTask(instance, created.id);
+    const after = page(0, 3);
+    expect(after).not.toBe(before);
+    expect(read(after)).toEqual(read(before));
+  });
+
+  test("at most 64 pages are kept per instance, the oldest dropped first", () => {
+    now = t0;
+    instance.pages.clear();
+    const oldest = page(0, 1);
+    const next = page(0, 2);
+    for (let offset = 10; offset < 73; offset++) page(offset, 1); // 63 more: 65 in all
+    expect(instance.pages.size).toBe(64);
+    expect(page(0, 2)).toBe(next);
+    expect(page(0, 1)).not.toBe(oldest);
   });
 });
 
