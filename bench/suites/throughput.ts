@@ -16,7 +16,7 @@ export async function throughputSuite(): Promise<SuiteResult> {
   try {
     const result = await runWorker<LoadResult>(
       "workers/load",
-      { emulator: emulator.info, emulatorPid: emulator.pid, connections: CONNECTIONS, tasks: TASKS, warmupMs: 1_000, runMs: RUN_MS, runs: RUNS } satisfies LoadPayload,
+      { emulator: emulator.info, emulatorPid: emulator.pid, connections: CONNECTIONS, tasks: TASKS, warmupMs: 2_000, runMs: RUN_MS, runs: RUNS } satisfies LoadPayload,
       { timeoutMs: 120_000 },
     );
     const perSecond = summarize(result.runs.map((r) => r.requests / r.seconds));
@@ -38,7 +38,7 @@ export async function throughputSuite(): Promise<SuiteResult> {
       ],
       notes: [
         `Throughput: the emulator (no added latency) and the load generator are separate processes on the same ${cores}-core machine and compete for CPU (and with anything else running): ` +
-          `the emulator used ${emulatorCpu === undefined ? "n/a" : `~${num(emulatorCpu * 100)}%`} of a core, the load generator (which signs every request and discards the bodies unread) ~${num(loadCpu * 100)}%. ` +
+          `the emulator used ${emulatorCpu === undefined ? "n/a" : `~${num(emulatorCpu * 100)}%`} of a core, the load generator (which signs each page's request once per run and discards the bodies unread) ~${num(loadCpu * 100)}%. ` +
           (emulatorCpu !== undefined && emulatorCpu >= 0.9
             ? "The emulator's single thread was saturated: the figure is the emulator's own limit on this CPU, not the load generator's."
             : "Neither process saturated a core: the figure is limited by the shared machine, not by the emulator alone."),
