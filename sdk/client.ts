@@ -2,15 +2,15 @@ import { inspect } from "node:util";
 import { decodeTaskPage } from "./decode-task-page";
 import { IncompleteListError, ResponseValidationError, ValidationError } from "./errors";
 import { Transport } from "./http/transport";
-import { ListChangedDuringWalk, PAGE_SIZE, walkPages } from "./pagination";
+import { ListChangedDuringWalk, PAGE_SIZE, shortWalkError, walkPages } from "./pagination";
+import { TaskPageSchema, TaskProgressSchema, type BackgroundTask, type TaskPage, type TaskProgress } from "./schemas";
+import { resolveSettings, type ClientOptions, type Env } from "./settings";
+import { describe, optionalApiTime, optionalInteger, requireId } from "./validation";
 
 /** Full listings tried before a list that keeps losing tasks under the walk is reported. */
 const MAX_WALKS = 3;
 /** Instances (and time filters) whose last task_count a client keeps, to start their next walk wide. */
 const MAX_REMEMBERED_COUNTS = 256;
-import { TaskPageSchema, TaskProgressSchema, type BackgroundTask, type TaskPage, type TaskProgress } from "./schemas";
-import { resolveSettings, type ClientOptions, type Env } from "./settings";
-import { describe, optionalApiTime, optionalInteger, requireId } from "./validation";
 
 /** One page of the list API, as the API pages it. */
 export interface ListBackgroundTasksQuery {
@@ -147,9 +147,11 @@ export class RocketMQClient {
       concurrency: this.#pageConcurrency,
       expectedCount: this.#lastCounts.get(countKey),
       onShort: async (walk) => {
-        // The count may have been right and the pages short (tasks deleted at the end): ask again.
+        // Fewer tasks than announced: ask again how many there are. Fewer than announced now means
+        // tasks went while the list was read (what was collected may hold one of them and have
+        // missed a task that moved), so it is read again; otherwise the list cannot be read whole.
         const recount = await fetchPage(1, 1);
-        if (recount.taskCount > walk.collected) throw new IncompleteListError({ ...walk, announced: recount.taskCount, instanceId });
+        throw shortWalkError(walk, recount.taskCount) ?? new IncompleteListError({ ...walk, announced: recount.taskCount, instanceId });
       },
     });
   }

@@ -40,6 +40,11 @@ export interface ShortWalk {
   pages: number;
 }
 
+/** A walk that ended short, judged by a fresh count: a count below the announced one means tasks were deleted meanwhile, and the list is read again. */
+export function shortWalkError(walk: ShortWalk, recount: number): ListChangedDuringWalk | undefined {
+  return recount < walk.announced ? new ListChangedDuringWalk(walk.announced, recount, walk.collected) : undefined;
+}
+
 /**
  * Walks every page newest first and yields each page's tasks not seen before (whole pages, not one
  * task at a time: an await per task costs more than the parsing). Page one tells how many pages there are;
@@ -67,6 +72,7 @@ export async function* walkPages(
   // The highest task_count answered so far, in answer order: a page asked for after that answer
   // that reports fewer tasks saw a deletion.
   let highestAnswered = 0;
+  let answers = 0;
   // Only the first window trusts an earlier count; from the first answer on, the answers decide.
   // An instance that has shrunk since costs at most concurrency − 1 requests for empty pages.
   let planned = Math.min(concurrency, plannedPages(options.expectedCount ?? 0, pageSize));
@@ -82,13 +88,23 @@ export async function* walkPages(
   const fill = () => {
     while (!done && running < concurrency && nextToLaunch < planned && nextToLaunch <= pagesRead + concurrency) launch(nextToLaunch++);
   };
+  // Pages asked for before any answer (the first window) were served in an order nobody knows, so
+  // no floor orders them against a deletion: they must all report the same task_count instead.
+  let firstWindowCount: number | undefined;
   const launch = (index: number) => {
+    const blind = answers === 0;
     const floor = highestAnswered;
     running++;
     const promise = fetchPage(pageStart(index, pageSize), pageSize).then(
       (page) => {
         running--;
-        if (page.taskCount < floor) throw new ListChangedDuringWalk(floor, page.taskCount, seen.size);
+        answers++;
+        if (blind) firstWindowCount ??= page.taskCount;
+        const changedFrom = page.taskCount < floor ? floor : blind && page.taskCount !== firstWindowCount ? firstWindowCount! : undefined;
+        if (changedFrom !== undefined) {
+          done = true;
+          throw new ListChangedDuringWalk(changedFrom, page.taskCount, seen.size);
+        }
         highestAnswered = Math.max(highestAnswered, page.taskCount);
         planned = Math.max(planned, plannedPages(highestAnswered, pageSize));
         if (page.tasks.length > 0) fill(); // an empty page ends the walk when it gets there

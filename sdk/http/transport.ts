@@ -161,8 +161,10 @@ export class Transport {
       this.#credentials,
       { date: new Date(Date.now() + this.#clockOffsetMs) },
     );
-    const signal = call.signal;
-    if (signal?.aborted) return Promise.reject(new AbortError());
+    if (call.signal?.aborted) return Promise.reject(new AbortError());
+    // A signal of its own per attempt: many concurrent attempts on one caller's signal would each
+    // add a listener to it (and trip Node's MaxListeners warning); a derived signal adds none.
+    const signal = call.signal && AbortSignal.any([call.signal]);
     return new Promise<Attempt>((resolve, reject) => {
       let controller: Dispatcher.DispatchController | undefined;
       let failure: Error | undefined;

@@ -1,6 +1,6 @@
 // The paging walker is pure over its fetchPage function: these specs feed it pages directly.
 // The same behaviours are proven over real HTTP against the emulator in client.test.ts.
-import { ListChangedDuringWalk, announcedPages, pageStart, plannedPages, walkPages } from "../../sdk/pagination";
+import { ListChangedDuringWalk, announcedPages, pageStart, plannedPages, shortWalkError, walkPages } from "../../sdk/pagination";
 import type { BackgroundTask, TaskPage } from "../../sdk/schemas";
 
 const task = (n: number): BackgroundTask => ({
@@ -32,6 +32,19 @@ function server(total: number, behaviour: { ignoreStart?: boolean; extraCount?: 
   return { fetchPage, calls, all: () => tasks };
 }
 
+/** fetchPage over `s`, recording how many answers were in when each page was asked for. */
+function tracking(s: ReturnType<typeof server>) {
+  const answered: number[] = [];
+  const launchedAfter = new Map<number, number>();
+  const fetchPage = async (start: number, limit: number) => {
+    launchedAfter.set(start, answered.length);
+    await new Promise((r) => setTimeout(r, 5));
+    answered.push(start);
+    return s.fetchPage(start, limit);
+  };
+  return { fetchPage, launchedAfter };
+}
+
 async function collect(gen: AsyncGenerator<BackgroundTask[]>): Promise<string[]> {
   const ids: string[] = [];
   for await (const page of gen) for (const t of page) ids.push(t.id);
@@ -50,6 +63,16 @@ describe("page arithmetic", () => {
   });
 });
 
+describe("shortWalkError", () => {
+  it("reads a short walk again when the recount is below the announced count, and leaves the rest to the caller", () => {
+    const walk = { collected: 440, announced: 450, pages: 5 };
+    expect(shortWalkError(walk, 445)).toEqual(new ListChangedDuringWalk(450, 445, 440));
+    expect(shortWalkError(walk, 440)).toBeInstanceOf(ListChangedDuringWalk);
+    expect(shortWalkError(walk, 450)).toBeUndefined();
+    expect(shortWalkError(walk, 1_450)).toBeUndefined();
+  });
+});
+
 describe("walkPages", () => {
   it("returns every task once, newest first, reading the announced pages", async () => {
     const s = server(250);
@@ -60,35 +83,15 @@ describe("walkPages", () => {
 
   it("asks for the page that confirms a full last page alongside the others, not after them", async () => {
     const s = server(300);
-    const answered: number[] = [];
-    const launchedAfter = new Map<number, number>();
-    const tracked = async (start: number, limit: number) => {
-      launchedAfter.set(start, answered.length);
-      await new Promise((r) => setTimeout(r, 5));
-      answered.push(start);
-      return s.fetchPage(start, limit);
-    };
-    const ids = await collect(walkPages(tracked, { concurrency: 4 }));
-    expect(ids).toEqual(s.all().map((t) => t.id));
+    const t = tracking(s);
+    const ids = await collect(walkPages(t.fetchPage, { concurrency: 4 }));
+    expect(ids).toEqual(s.all().map((x) => x.id));
     // Page one announces 300 tasks: pages two and three and the confirming fourth all leave together.
-    expect([...launchedAfter]).toEqual([[1, 0], [101, 1], [201, 1], [301, 1]]);
+    expect([...t.launchedAfter]).toEqual([[1, 0], [101, 1], [201, 1], [301, 1]]);
     expect(s.calls).toEqual([1, 101, 201, 301]);
   });
 
   describe("with the count an earlier walk found", () => {
-    /** fetchPage over `s`, recording how many answers were in when each page was asked for. */
-    const tracking = (s: ReturnType<typeof server>) => {
-      const answered: number[] = [];
-      const launchedAfter = new Map<number, number>();
-      const fetchPage = async (start: number, limit: number) => {
-        launchedAfter.set(start, answered.length);
-        await new Promise((r) => setTimeout(r, 5));
-        answered.push(start);
-        return s.fetchPage(start, limit);
-      };
-      return { fetchPage, launchedAfter };
-    };
-
     it("asks for the first `concurrency` pages at once when that count spans several pages", async () => {
       const s = server(1000);
       const t = tracking(s);
@@ -105,6 +108,14 @@ describe("walkPages", () => {
       expect(ids).toEqual(s.all().map((x) => x.id));
       expect([...t.launchedAfter.keys()].sort((a, b) => a - b)).toEqual([1, 101, 201, 301]);
       expect(shorts).toEqual([]);
+    });
+
+    it("raises rather than skip a task when a task is deleted between the pages of the first window", async () => {
+      // Pages asked for together may be served in any order, so no floor orders them: a deletion
+      // after page one was served shows only as pages that disagree on task_count.
+      const s = server(300, { deleteAfterFirst: 1 });
+      await expect(collect(walkPages(s.fetchPage, { concurrency: 4, expectedCount: 300 }))).rejects.toBeInstanceOf(ListChangedDuringWalk);
+      expect(s.calls).toEqual([1, 101, 201, 301]);
     });
 
     it("asks for page one alone when that count fits on one page", async () => {
