@@ -3,6 +3,7 @@
 import { EmulatorAdmin, generatedSeed, startEmulator, type RunningEmulator } from "../../emulator";
 import { RocketMQClient } from "../../sdk/client";
 import type { ClientOptions } from "../../sdk/settings";
+import { getEventListeners } from "node:events";
 import { request } from "undici";
 import { signRequest } from "../../sdk/signing";
 import { ConnectionError, HuaweiCloudApiError, IncompleteListError, ResponseValidationError, ValidationError } from "../../sdk/errors";
@@ -74,6 +75,15 @@ describe("reading tasks", () => {
     const log = await admin.requests();
     expect(Math.max(...since(log))).toBeLessThan(250);
     expect(log.map((r) => r.query.start).sort()).toEqual(["1", "101", "201", "301", "401"]);
+  });
+
+  it("many concurrent calls on one AbortSignal add no listener to it (no MaxListeners warning)", async () => {
+    const controller = new AbortController();
+    const c = client();
+    const calls = Array.from({ length: 16 }, (_, i) => c.listBackgroundTasks({ instanceId: emu.instanceId, start: 1 + i, limit: 1, signal: controller.signal }));
+    await new Promise((r) => setImmediate(r)); // every call is out, none answered yet
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+    expect((await Promise.all(calls)).map((p) => p.tasks.length)).toEqual(Array(16).fill(1));
   });
 
   it("iterates the same tasks as it lists them", async () => {
