@@ -72,7 +72,6 @@ export async function* walkPages(
   // The highest task_count answered so far, in answer order: a page asked for after that answer
   // that reports fewer tasks saw a deletion.
   let highestAnswered = 0;
-  let answers = 0;
   // Only the first window trusts an earlier count; from the first answer on, the answers decide.
   // An instance that has shrunk since costs at most concurrency − 1 requests for empty pages.
   let planned = Math.min(concurrency, plannedPages(options.expectedCount ?? 0, pageSize));
@@ -92,13 +91,13 @@ export async function* walkPages(
   // no floor orders them against a deletion: they must all report the same task_count instead.
   let firstWindowCount: number | undefined;
   const launch = (index: number) => {
-    const blind = answers === 0;
+    // The first answer always comes from the first window, so until it is in, every launch is blind.
+    const blind = firstWindowCount === undefined;
     const floor = highestAnswered;
     running++;
     const promise = fetchPage(pageStart(index, pageSize), pageSize).then(
       (page) => {
         running--;
-        answers++;
         if (blind) firstWindowCount ??= page.taskCount;
         const changedFrom = page.taskCount < floor ? floor : blind && page.taskCount !== firstWindowCount ? firstWindowCount! : undefined;
         if (changedFrom !== undefined) {

@@ -171,8 +171,9 @@ export class Transport {
       let status = 0;
       let responseHeaders: Attempt["headers"] = {};
       const chunks: Buffer[] = [];
+      // The timer is cleared on the first settlement: its absence means the attempt has ended.
       const settle = (error: Error | undefined, attempt?: Attempt) => {
-        if (failure !== undefined || timer === undefined) return;
+        if (timer === undefined) return;
         clearTimeout(timer);
         timer = undefined;
         signal?.removeEventListener("abort", onAbort);
