@@ -96,9 +96,13 @@ export class PluginProcess {
     return plugin;
   }
 
-  /** Everything the plugin printed and answered. */
+  /**
+   * Everything the plugin printed and answered, secret values replaced by "[secret]": a value the
+   * engine handed over as a secret may come back only as a secret (CheckConfig returns the
+   * provider's inputs, which the engine stores encrypted), never in plain text.
+   */
   everything(): string {
-    return [this.stdout, this.stderr, ...this.transcript].join("\n");
+    return [this.stdout, this.stderr, ...this.transcript.map((t) => JSON.stringify(hideSecrets(JSON.parse(t))))].join("\n");
   }
 
   private unary<Req, Res, T>(method: string, req: Req, map: (res: Res) => T): Promise<Answer<T>> {
@@ -134,14 +138,14 @@ export class PluginProcess {
   }
 
   /** Configure as the engine sends it: `variables` (strings, secrets unwrapped) and `args` (secrets wrapped). */
-  configure(config: Props) {
+  configure(config: Props, options: { variablesOnly?: boolean } = {}) {
     const req = new providerPb.ConfigureRequest();
     const vars = req.getVariablesMap();
     for (const [k, v] of Object.entries(config)) {
       const plain = v !== null && typeof v === "object" && SECRET_SIG in (v as object) ? (v as { value: unknown }).value : v;
       vars.set(`rocketmq-tasks:config:${k}`, typeof plain === "string" ? plain : JSON.stringify(plain));
     }
-    req.setArgs(Struct.fromJavaScript(config as never));
+    if (!options.variablesOnly) req.setArgs(Struct.fromJavaScript(config as never));
     req.setAcceptsecrets(true);
     req.setAcceptresources(true);
     return this.unary("configure", req, (r: providerPb.ConfigureResponse) => ({ acceptSecrets: r.getAcceptsecrets(), supportsPreview: r.getSupportspreview() }));
@@ -233,4 +237,14 @@ export class PluginProcess {
 
 function failuresOf(list: providerPb.CheckFailure[]) {
   return list.map((f) => ({ property: f.getProperty(), reason: f.getReason() }));
+}
+
+/** The value with every secret-wrapped value replaced by "[secret]". */
+export function hideSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(hideSecrets);
+  if (value !== null && typeof value === "object") {
+    if ((value as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE_SIG) return "[secret]";
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hideSecrets(v)]));
+  }
+  return value;
 }
