@@ -3,13 +3,12 @@
 // call made with ResourceProviderClient, against the emulator over loopback. The emulator knows
 // only canary credentials, handed over as secret config; the debug log is on. No canary may show
 // up in anything the plugin prints or answers.
-import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { FakeEngine } from "../provider/helpers/dynamic-host";
 import { CANARY_AK, CANARY_SK, CANARY_TOKEN, holdsCanary, startCanaryEmulator, type CanaryEmulator } from "../provider/helpers/emulator";
 import { packageSchema } from "../../plugin/schema";
 import { metaschemaValidator } from "./helpers/metaschema";
-import { PluginProcess, ROOT, SECRET_SIG, UNKNOWN, gateUrn, secret } from "./helpers/plugin-process";
+import { PluginProcess, ROOT, SECRET_SIG, UNKNOWN, ensurePluginBuilt, gateUrn, secret } from "./helpers/plugin-process";
 
 const CANCELLED = 1;
 
@@ -35,8 +34,7 @@ async function task(name: string, params: Record<string, unknown>, transitions: 
 const requests = async () => (await env.admin.requests()).filter((r) => !r.path.startsWith("/_emulator"));
 
 beforeAll(async () => {
-  const entry = path.join(ROOT, "dist", "plugin", "main.js");
-  if (!existsSync(entry) || (statSync(entry).mode & 0o100) === 0) throw new Error("dist/plugin/main.js is missing or not executable: run `npm run build`");
+  ensurePluginBuilt();
   env = await startCanaryEmulator();
   engine = await FakeEngine.start();
   plugin = await PluginProcess.start({ engineAddress: engine.address, env: { ROCKETMQ_TASKS_DEBUG: "1" } });

@@ -2,7 +2,8 @@
 // its last argument, reading the port from the first stdout line) and drives it over gRPC with
 // ResourceProviderClient. Every answer and error is kept as JSON, and stdout/stderr as text, so a
 // suite can search them all for secrets.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as providerPb from "@pulumi/pulumi/proto/provider_pb";
@@ -33,11 +34,35 @@ export interface Failures {
 
 const CREDENTIAL_ENV = /^(HW_|HUAWEICLOUD_SDK_|CLOUD_SDK_)/;
 
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds the plugin (`npm run build`, which also makes the entry executable) when dist/ lacks it
+ * or is older than its sources: `npm test` builds first, a lone `npx jest test/plugin` may not.
+ */
+export function ensurePluginBuilt(): void {
+  const entry = path.join(ROOT, "dist", "plugin", "main.js");
+  const sources = Math.max(...["plugin", "provider", "sdk"].map((d) => newestSource(path.join(ROOT, d))));
+  if (existsSync(entry) && statSync(entry).mtimeMs >= sources && (statSync(entry).mode & 0o100) !== 0) return;
+  execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
+}
+
 export interface LaunchOptions {
   /** How to start it: the bin executable (default), or `node run-plugin <root>` with PulumiPlugin.yaml. */
   via?: "executable" | "run-plugin";
   /** The executable to run (default: this repository's built dist/plugin/main.js). */
   executable?: string;
+  /** For run-plugin: the plugin folder (default: this repository) and the run-plugin module (default: this repository's @pulumi/pulumi). */
+  pluginDir?: string;
+  runPlugin?: string;
   env?: Record<string, string | undefined>;
   cwd?: string;
   engineAddress?: string;
@@ -62,7 +87,7 @@ export class PluginProcess {
     const engine = options.engineAddress ?? "127.0.0.1:1";
     const [command, args] =
       options.via === "run-plugin"
-        ? [process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-plugin"), ROOT, engine]]
+        ? [process.execPath, [options.runPlugin ?? require.resolve("@pulumi/pulumi/cmd/run-plugin"), options.pluginDir ?? ROOT, engine]]
         : [options.executable ?? path.join(ROOT, "dist", "plugin", "main.js"), [engine]];
     const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
