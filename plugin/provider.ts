@@ -56,7 +56,7 @@ export class RocketMQTasksProvider {
   private readonly inFlight = new Set<AbortController>();
   private cancelled = false;
 
-  constructor(private readonly env: Record<string, string | undefined> = process.env) {
+  constructor() {
     useGateSettings({});
   }
 
@@ -110,7 +110,7 @@ export class RocketMQTasksProvider {
     if (containsUnknown(values)) return { ret: {}, failures: [] };
     const failures = queryProblems(values);
     if (failures.length > 0) return { ret: {}, failures };
-    const result = await readBackgroundTasks(validateTaskQuery(values), this.settings(), this.env);
+    const result = await readBackgroundTasks(validateTaskQuery(values), this.settings(), process.env);
     // A secret argument makes the whole result secret, as in the TypeScript data function.
     const ret = JSON.parse(JSON.stringify(result)) as Props;
     return { ret: encodeProps(ret, secrets.size > 0 ? new Set(Object.keys(ret)) : new Set()), failures: [] };
@@ -128,9 +128,11 @@ export class RocketMQTasksProvider {
   }
 
   /** Diff: which inputs changed (each an update that re-runs the wait, never a replacement). */
-  diff(urn: string, olds: Props, news: Props): { changes: boolean; diffs: string[] } {
+  diff(urn: string, olds: Props, news: Props, ignoreChanges: readonly string[] = []): { changes: boolean; diffs: string[] } {
     requireGate(typeOfUrn(urn));
-    const diffs = changedInputs(decodeProps(olds).values, decodeProps(news).values);
+    // The engine already put the old values back for ignored paths; a whole input named there is left out too.
+    const ignored = new Set(ignoreChanges);
+    const diffs = changedInputs(decodeProps(olds).values, decodeProps(news).values).filter((k) => !ignored.has(k));
     return { changes: diffs.length > 0, diffs };
   }
 

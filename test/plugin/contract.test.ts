@@ -325,6 +325,33 @@ describe("Cancel", () => {
   });
 });
 
+describe("settings: Configure first, then the environment", () => {
+  it("configured settings beat HW_*; HW_* fills what is not configured", async () => {
+    const withEnv = await PluginProcess.start({
+      env: { HW_DMS_ENDPOINT: "http://127.0.0.1:1", HW_PROJECT_ID: env.emu.projectId, HW_ACCESS_KEY: CANARY_AK, HW_SECRET_KEY: CANARY_SK, HW_SECURITY_TOKEN: CANARY_TOKEN, HW_MAX_RETRIES: "0" },
+    });
+    try {
+      // Endpoint from Configure (the environment's is dead); project and credentials from the environment.
+      await withEnv.configure({ endpoint: env.emu.url });
+      const answer = await withEnv.invoke({ instanceId: env.emu.instanceId, maxResults: 1 });
+      if (!answer.ok) throw new Error(answer.error.details);
+      expect((answer.value.ret.tasks as unknown[]).length).toBe(1);
+      // Configured credentials beat the environment's: wrong ones are refused by the emulator's signature check.
+      await withEnv.configure({ endpoint: env.emu.url, accessKey: "AKWRONG000000000000", secretKey: secret("wrong-secret") });
+      const refused = await withEnv.invoke({ instanceId: env.emu.instanceId, maxResults: 1 });
+      expect(refused.ok).toBe(false);
+      if (!refused.ok) expect(refused.error.details).toMatch(/401|APIGW/);
+      // A bad configured value fails the first call that needs it, naming the setting.
+      await withEnv.configure({ endpoint: "ftp://nowhere" });
+      const bad = await withEnv.invoke({ instanceId: env.emu.instanceId });
+      expect(!bad.ok && bad.error.details).toMatch(/^endpoint: /);
+      expect(holdsCanary(withEnv.everything())).toBe(false);
+    } finally {
+      await withEnv.close();
+    }
+  });
+});
+
 describe("secrets", () => {
   it("no canary secret appears in anything the plugin printed or answered; stdout holds only the port", async () => {
     const everything = plugin.everything();
