@@ -260,6 +260,19 @@ describe("BackgroundTaskGate", () => {
     expect(answer.error.details).toContain(t.id);
   });
 
+  it("a failure's message names what was waited for, but not a secret input's value", async () => {
+    await task("bindInstancePublicIp", { public_ip_address: "198.51.100.77" }, [{ after_ms: 50, status: "FAILED" }]);
+    const paramsMatch = { public_ip_address: "198.51.100.77" };
+    const plain = await plugin.create("f1", { instanceId: env.emu.instanceId, taskName: "bindInstancePublicIp", paramsMatch, pollIntervalSeconds: 0.05 });
+    expect(!plain.ok && plain.error.details).toMatch(/FAILED[\s\S]*198\.51\.100\.77|198\.51\.100\.77[\s\S]*FAILED/);
+    const hidden = await plugin.create("f2", { instanceId: env.emu.instanceId, taskName: "bindInstancePublicIp", paramsMatch: secret(paramsMatch), pollIntervalSeconds: 0.05 });
+    expect(hidden.ok).toBe(false);
+    if (hidden.ok) return;
+    expect(hidden.error.details).toMatch(/FAILED/);
+    expect(hidden.error.details).toContain("[secret]");
+    expect(hidden.error.details).not.toContain("198.51.100.77");
+  });
+
   it("Create times out saying what it saw last", async () => {
     const t = await task("resizeInstance", {}, [{ after_ms: 0, status: "EXECUTING" }]);
     const started = Date.now();
