@@ -37,7 +37,8 @@ beforeAll(async () => {
   ensurePluginBuilt();
   env = await startCanaryEmulator();
   engine = await FakeEngine.start();
-  plugin = await PluginProcess.start({ engineAddress: engine.address, env: { ROCKETMQ_TASKS_DEBUG: "1" } });
+  // With the flags the engine adds when asked for logs: the address stays the last argument.
+  plugin = await PluginProcess.start({ engineAddress: engine.address, flags: ["--logtostderr", "-v=9"], env: { ROCKETMQ_TASKS_DEBUG: "1" } });
 }, 30_000);
 
 afterEach(async () => {
