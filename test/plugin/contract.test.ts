@@ -218,6 +218,19 @@ describe("BackgroundTaskGate", () => {
     expect(answer).toMatch(/BackgroundTaskGate/);
   });
 
+  it("Check takes the request's type and name when its URN is not a full one", async () => {
+    const failures = await new Promise((resolve) => {
+      const { CheckRequest } = require("@pulumi/pulumi/proto/provider_pb");
+      const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+      const req = new CheckRequest();
+      req.setType("rocketmq-tasks:index:BackgroundTaskGate");
+      req.setName("by-type");
+      req.setNews(Struct.fromJavaScript({ instanceId: "i" }));
+      plugin.client.check(req, (err, res) => resolve(err ? err.details : res.getFailuresList().map((f: { getProperty(): string }) => f.getProperty())));
+    });
+    expect(failures).toEqual(["taskId"]);
+  });
+
   it("Diff: which inputs changed, each an update (never a replacement)", async () => {
     const olds = { instanceId: "i", taskName: "n", matchBy: "taskName", taskId: "t-1", status: "SUCCESS", paramsMatch: { a: "1" }, timeoutSeconds: 60 };
     const same = await plugin.diff("g", "i/t-1", olds, { instanceId: "i", taskName: "n", paramsMatch: { a: "1" }, timeoutSeconds: 60 });
