@@ -3,6 +3,7 @@
 import { ValidationError, resolveSettings, type ClientOptions } from "../sdk";
 import { describe, requireApiTime, requireId, requireInstant, requireInteger, requireKnownStatus, requireRecordOfScalars, requireTaskName } from "../sdk/validation";
 import type { TaskFilters } from "../sdk/filters";
+import { optionalEngine, type Engine } from "../sdk/engines";
 
 /** Gate defaults, in seconds. */
 export const DEFAULT_TIMEOUT_SECONDS = 1800;
@@ -104,6 +105,7 @@ export interface TaskQuery {
   filters: TaskFilters;
   maxResults?: number;
   credentials?: { accessKey: string; secretKey: string; securityToken?: string };
+  engine?: Engine;
 }
 
 /** Validates getBackgroundTasks' (plain) arguments; throws ValidationError naming the argument. */
@@ -123,6 +125,8 @@ export function validateTaskQuery(args: unknown): TaskQuery {
   const paramsMatch = a.paramsMatch === undefined ? undefined : requireRecordOfScalars("paramsMatch", a.paramsMatch);
   const maxResults = a.maxResults === undefined ? undefined : requireInteger("maxResults", a.maxResults, 1, MAX_RESULTS_LIMIT);
   const credentials = optionalCredentials(a.credentials);
+  const engine = optionalEngine("engine", a.engine);
+  if (engine !== undefined) query.engine = engine;
   if (region !== undefined) query.region = region;
   if (projectId !== undefined) query.projectId = projectId;
   if (endpoint !== undefined) query.endpoint = endpoint;
@@ -149,6 +153,7 @@ export interface GateSpec {
   endpoint?: string;
   timeoutSeconds: number;
   pollIntervalSeconds: number;
+  engine?: Engine;
 }
 
 function secondsArg(fieldName: string, value: unknown, min: number, max: number, example: string): number {
@@ -215,6 +220,7 @@ export function gateInputProblems(values: Record<string, unknown>, isUnknown: (v
   check(() => known("region") && given("region") && optionalRegion(values.region));
   check(() => known("projectId") && given("projectId") && requireId("projectId", values.projectId));
   check(() => known("endpoint") && given("endpoint") && optionalEndpoint(values.endpoint));
+  check(() => known("engine") && optionalEngine("engine", values.engine));
   check(() => known("timeoutSeconds") && given("timeoutSeconds") && secondsArg("timeoutSeconds", values.timeoutSeconds, 1, MAX_TIMEOUT_SECONDS, String(DEFAULT_TIMEOUT_SECONDS)));
   check(
     () =>
@@ -242,5 +248,7 @@ export function validateGateInputs(values: Record<string, unknown>): GateSpec {
   if (opt("region") !== undefined) spec.region = values.region as string;
   if (opt("projectId") !== undefined) spec.projectId = values.projectId as string;
   if (opt("endpoint") !== undefined) spec.endpoint = values.endpoint as string;
+  const engine = optionalEngine("engine", values.engine);
+  if (engine !== undefined) spec.engine = engine;
   return spec;
 }

@@ -34,6 +34,8 @@ export interface BackgroundTaskGateArgs {
   pollIntervalSeconds?: pulumi.Input<number>;
   /** Any values; a change re-runs the wait (an update, never a replacement). */
   triggers?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
+  /** The instance's DMS engine: `rocketmq` (default), `kafka` or `rabbitmq`. */
+  engine?: pulumi.Input<string>;
 }
 
 /** Dates travel as ISO 8601 strings (Pulumi would serialize a Date as an empty object). */
@@ -93,6 +95,7 @@ export class BackgroundTaskGate extends pulumi.dynamic.Resource {
       timeoutSeconds: args.timeoutSeconds,
       pollIntervalSeconds: args.pollIntervalSeconds,
       triggers: args.triggers,
+      engine: args.engine,
       // Outputs only (undefined inputs make them output properties of the resource).
       status: undefined,
       params: undefined,

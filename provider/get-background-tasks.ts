@@ -53,6 +53,8 @@ export interface GetBackgroundTasksArgs {
   maxResults?: number;
   /** Credentials for this call; default Pulumi config `huaweicloud:accessKey`/`secretKey`/`securityToken`, then the environment. */
   credentials?: GetBackgroundTasksCredentials;
+  /** The instance's DMS engine: `rocketmq` (default), `kafka` or `rabbitmq`. */
+  engine?: string;
 }
 
 /** Arguments of getBackgroundTasksOutput: the same fields as Pulumi inputs. */
@@ -79,6 +81,8 @@ export interface GetBackgroundTasksOutputArgs {
   maxResults?: pulumi.Input<number>;
   /** Credentials for this call (consumed, never part of the result; their secretness does not spread to it). */
   credentials?: pulumi.Input<GetBackgroundTasksCredentialsArgs>;
+  /** The instance's DMS engine: `rocketmq` (default), `kafka` or `rabbitmq`. */
+  engine?: pulumi.Input<string>;
 }
 
 /** What getBackgroundTasks returns. */
