@@ -16,10 +16,12 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 # range's lower bound (package.json peerDependencies) and must stay equal to it.
 DEFAULT_CELLS=("22:latest" "24:latest" "20:floor")
 
-# The subset: the SDK against the emulator, the emulator's API, the data function (mocked engine),
-# the gate through the real dynamic-provider host over gRPC, and the built CLI and demo.
+# The subset: the SDK against the emulator, each DMS engine end to end, the emulator's API and the
+# official SDK against it, the data function (mocked engine), the gate through the real
+# dynamic-provider host over gRPC, and the CLI (in process, and built, with the demo).
 SUBSET=(
   test/sdk
+  test/engines
   test/emulator/api.test.ts
   test/emulator/official-sdk.test.ts
   test/provider/program-preview.test.ts
