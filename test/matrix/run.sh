@@ -38,69 +38,88 @@ floor_version() {
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rocketmq-tasks-matrix.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
-# Installs node@<major> from the registry into $WORK/node-<major>; prints its bin folder.
+# A cell's folder: no ':' in it (npm puts node_modules/.bin on PATH, where ':' separates entries).
+cell_dir() { echo "$WORK/cell-${1//:/-}"; }
+
+# Installs node@<major> from the registry into $1/node; prints nothing.
 install_node() {
-  local major="$1" dir="$WORK/node-$1"
-  if [[ ! -x "$dir/node_modules/node/bin/node" ]]; then
-    npm install --prefix "$dir" --no-audit --no-fund --no-save --loglevel=error "node@$major" >"$dir.log" 2>&1 || { cat "$dir.log" >&2; return 1; }
-  fi
-  echo "$dir/node_modules/node/bin"
+  npm install --prefix "$1/node" --no-audit --no-fund --no-save --loglevel=error "node@$2"
 }
 
 # Copies the project's sources (not node_modules, dist or .git) into a fresh folder.
 copy_project() {
-  local dest="$1"
-  mkdir -p "$dest"
-  tar -C "$ROOT" --exclude=./node_modules --exclude=./dist --exclude=./.git -cf - . | tar -C "$dest" -xf -
+  mkdir -p "$1"
+  tar -C "$ROOT" --exclude=./node_modules --exclude=./dist --exclude=./.git -cf - . | tar -C "$1" -xf -
 }
 
-run_cell() {
-  # A folder name without ':' (npm puts node_modules/.bin on PATH, where ':' separates entries).
-  local major="${1%%:*}" pulumi="${1#*:}" cell="$WORK/cell-${1//:/-}" bin log started
-  log="$cell.log"
-  started=$(date +%s)
+# Installs the cell's Node.js and, in a fresh copy of the project, its @pulumi/pulumi.
+prepare_cell() {
+  local major="${1%%:*}" pulumi="${1#*:}" dir
+  dir="$(cell_dir "$1")"
   [[ "$pulumi" == floor ]] && pulumi="$(floor_version)"
-  {
-    echo "=== cell node@$major, @pulumi/pulumi@$pulumi"
-    bin="$(install_node "$major")" || return 1
-    copy_project "$cell" &&
-      cd "$cell" &&
-      export PATH="$bin:$PATH" &&
+  mkdir -p "$dir"
+  (
+    echo "=== cell $1: node@$major, @pulumi/pulumi@$pulumi"
+    install_node "$dir" "$major" &&
+      copy_project "$dir/project" &&
+      cd "$dir/project" &&
+      export PATH="$dir/node/node_modules/node/bin:$PATH" &&
       node --version &&
       # An exact devDependency on the cell's version: npm resolves the rest of the lock around it.
       npm install --no-audit --no-fund --loglevel=error --save-dev --save-exact "@pulumi/pulumi@$pulumi" &&
-      CELL_PULUMI="$(node -p 'require("@pulumi/pulumi/package.json").version')" &&
-      echo "installed @pulumi/pulumi $CELL_PULUMI" &&
+      echo "installed @pulumi/pulumi $(node -p 'require("@pulumi/pulumi/package.json").version')"
+  ) >"$dir/prepare.log" 2>&1
+}
+
+# Builds, typechecks and runs the subset in a prepared cell, with the cell's Node.js.
+test_cell() {
+  local dir
+  dir="$(cell_dir "$1")"
+  (
+    cd "$dir/project" &&
+      export PATH="$dir/node/node_modules/node/bin:$PATH" &&
       npm run --silent build &&
       npm run --silent typecheck &&
       npx jest --maxWorkers=2 "${SUBSET[@]}"
-  } >"$log" 2>&1
-  local rc=$?
-  CELL_NODE="$("$WORK/node-$major/node_modules/node/bin/node" --version 2>/dev/null || echo "node@$major?")"
-  CELL_PULUMI="$(cd "$cell" 2>/dev/null && "$WORK/node-$major/node_modules/node/bin/node" -p 'require("@pulumi/pulumi/package.json").version' 2>/dev/null || echo "$pulumi?")"
-  CELL_TESTS="$(grep -E '^Tests:' "$log" | tail -1 | sed 's/^Tests: *//')"
-  CELL_SECONDS=$(( $(date +%s) - started ))
-  return $rc
+  ) >"$dir/test.log" 2>&1
 }
 
 cells=("$@")
 [[ ${#cells[@]} -eq 0 ]] && cells=("${DEFAULT_CELLS[@]}")
+started=$(date +%s)
 summary=()
 failed=0
+# One cell at a time, installation included: several suites wait on real timers (a gate sees a
+# task's every status), which a second cell's installation competing for the CPU would upset.
 for c in "${cells[@]}"; do
-  if (run_cell "$c"; rc=$?; echo "$CELL_NODE|$CELL_PULUMI|$CELL_TESTS|$CELL_SECONDS" >"$WORK/cell-${c//:/-}.result"; exit $rc); then
-    status=PASS
-  else
+  dir="$(cell_dir "$c")"
+  status=PASS
+  cell_started=$(date +%s)
+  if ! prepare_cell "$c"; then
     status=FAIL
-    failed=1
-    echo "--- cell $c failed; the end of its log:" >&2
-    tail -60 "$WORK/cell-${c//:/-}.log" >&2
+    log="$dir/prepare.log"
+  else
+    tested=$(date +%s)
+    test_cell "$c" || status=FAIL
+    log="$dir/test.log"
   fi
-  IFS='|' read -r n p t s <"$WORK/cell-${c//:/-}.result"
-  summary+=("$(printf 'matrix: %-4s Node %-9s @pulumi/pulumi %-8s %4ss  %s' "$status" "$n" "$p" "$s" "${t:-no jest summary}")")
+  node_bin="$dir/node/node_modules/node/bin/node"
+  n="$("$node_bin" --version 2>/dev/null || echo "node@${c%%:*}?")"
+  p="$(cd "$dir/project" 2>/dev/null && "$node_bin" -p 'require("@pulumi/pulumi/package.json").version' 2>/dev/null || echo "${c#*:}?")"
+  t="$(grep -E '^Tests:' "$dir/test.log" 2>/dev/null | tail -1 | sed 's/^Tests: *//')"
+  if [[ $status == FAIL ]]; then
+    failed=1
+    echo "--- cell $c failed; the end of $log:" >&2
+    tail -80 "$log" >&2
+    t="${t:-failed before the tests (see above)}"
+  fi
+  now=$(date +%s)
+  echo "matrix: cell $c $status in $((now - cell_started))s (installation $((${tested:-$now} - cell_started))s, build, typecheck and tests $((now - ${tested:-$now}))s)"
+  summary+=("$(printf 'matrix: %-4s Node %-9s @pulumi/pulumi %-8s %s' "$status" "$n" "$p" "${t:-no jest summary}")")
+  unset tested
 done
 
 echo
-echo "Platform matrix (subset: ${SUBSET[*]})"
+echo "Platform matrix, $(($(date +%s) - started))s (subset: ${SUBSET[*]})"
 printf '%s\n' "${summary[@]}"
 exit $failed
