@@ -53,7 +53,6 @@ export function parseListQuery(search: URLSearchParams): ListQuery {
   const query: ListQuery = { offset: 0, limit: DEFAULT_LIMIT };
 
   if (start !== null) {
-    // An integer of 0 or more.
     if (!DIGITS.test(start)) throw invalidParameter("start");
     query.offset = Math.max(0, Number(start) - 1);
   }
@@ -63,7 +62,6 @@ export function parseListQuery(search: URLSearchParams): ListQuery {
     query.limit = n;
   }
   if (begin !== null) {
-    // A UTC time as YYYYMMDDHHmmss.
     const at = parseApiTime(begin);
     if (!at) throw invalidParameter("begin_time");
     query.fromMs = at.getTime();
