@@ -35,6 +35,7 @@ export const CONNECTION_OPTIONS = {
   region: { type: "string" },
   "project-id": { type: "string" },
   endpoint: { type: "string" },
+  engine: { type: "string" },
   insecure: { type: "boolean" },
   debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -45,6 +46,7 @@ export const CONNECTION_HELP = `Connection (flags first, then the environment):
   --region <region>        region such as cn-north-4             (env HW_REGION_NAME)
   --project-id <id>        project id                            (env HW_PROJECT_ID)
   --endpoint <url>         DMS endpoint, e.g. an emulator's URL  (env HW_DMS_ENDPOINT)
+  --engine <engine>        the instance's engine: rocketmq (default), kafka or rabbitmq
   --insecure               skip TLS certificate checks           (env HW_INSECURE)
   Credentials come from the environment only: HW_ACCESS_KEY / HW_SECRET_KEY (+ HW_SECURITY_TOKEN),
   else HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK, else CLOUD_SDK_AK / CLOUD_SDK_SK.

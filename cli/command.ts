@@ -104,6 +104,7 @@ export interface ConnectionFlags {
   region?: string;
   "project-id"?: string;
   endpoint?: string;
+  engine?: string;
   insecure?: boolean;
 }
 
@@ -113,13 +114,15 @@ export function clientOptions(flags: ConnectionFlags, ctx: Pick<Context, "debug"
   if (flags.region !== undefined) options.region = flags.region;
   if (flags["project-id"] !== undefined && flags["project-id"].trim() !== "") options.projectId = parseId(flags["project-id"], "project-id");
   if (flags.endpoint !== undefined) options.endpoint = flags.endpoint;
+  // Judged by the sdk (newClient turns its refusal into a usage error naming --engine).
+  if (flags.engine !== undefined) options.engine = flags.engine as ClientOptions["engine"];
   if (flags.insecure) options.insecure = true;
   if (ctx.debug) options.logger = (line) => ctx.io.stderr.write(`debug: ${line}\n`);
   return options;
 }
 
 /** The sdk's settings that a connection flag sets, for the settings whose checks the sdk keeps to itself. */
-const SETTING_FLAGS: Readonly<Record<string, "region" | "endpoint">> = { region: "region", endpoint: "endpoint" };
+const SETTING_FLAGS: Readonly<Record<string, "region" | "endpoint" | "engine">> = { region: "region", endpoint: "endpoint", engine: "engine" };
 
 /**
  * A client from the flags and io.env. The sdk judges --region and --endpoint (its patterns are its

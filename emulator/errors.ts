@@ -19,8 +19,18 @@ export class EmulatorHttpError extends Error {
   }
 }
 
-/** The body every error carries, as the gateway and DMS send it. */
+/**
+ * The DMS service's own refusals of a request it understood (a bad query value, an unknown instance
+ * or task, a project mismatch). Their bodies hold only error_code and error_msg, as the service's
+ * documented error examples do; the request id reaches the caller in the gateway's X-Request-Id
+ * header. Whether the live service adds request_id to these bodies is unverified: clients must
+ * read the header when the body has none.
+ */
+const SERVICE_REFUSALS: ReadonlySet<string> = new Set(["DMS.00400062", "DMS.00403001", "DMS.00404022", "DMS.00404029"]);
+
+/** The body an error carries, as the gateway and DMS send it. */
 export function errorBody(errorCode: string, errorMsg: string, requestId: string): string {
+  if (SERVICE_REFUSALS.has(errorCode)) return JSON.stringify({ error_code: errorCode, error_msg: errorMsg });
   return JSON.stringify({ error_code: errorCode, error_msg: errorMsg, request_id: requestId });
 }
 
@@ -63,8 +73,12 @@ export const throttled = (retryAfterSeconds: number): EmulatorHttpError =>
 
 // --- DMS service errors ----------------------------------------------------------------------
 
-export const invalidParameter = (parameter: string, reason: string): EmulatorHttpError =>
-  new EmulatorHttpError(400, "DMS.00400002", `Invalid parameter: ${parameter} ${reason}`);
+/**
+ * An out-of-range or malformed query value. The service's message template is "Invalid {0}
+ * parameter in the request."; {0} is taken to be the parameter's name (unverified).
+ */
+export const invalidParameter = (parameter: string): EmulatorHttpError =>
+  new EmulatorHttpError(400, "DMS.00400062", `Invalid ${parameter} parameter in the request.`);
 
 export const instanceNotFound = (): EmulatorHttpError => new EmulatorHttpError(404, "DMS.00404022", "This DMS instance does not exist");
 

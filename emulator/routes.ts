@@ -1,3 +1,4 @@
+import { hasProgressApi } from "../sdk/engines";
 import { parseApiTime } from "../sdk/validation";
 import { apiNotFound, instanceNotFound, invalidParameter, taskNotFound } from "./errors";
 import { WRONG_COUNT_EXCESS } from "./faults";
@@ -38,9 +39,11 @@ export const MAX_LIMIT = 100;
 const DIGITS = /^\d{1,15}$/;
 
 /**
- * The list's query, validated as the service does. `start` is 1-based (1 is the newest task) and
- * 0 means the first record too; `end_time` is inclusive to the second, so it covers every
- * millisecond of that second. A repeated parameter counts by its first value.
+ * The list's query, validated as the service does: a value out of range or not in its format is
+ * 400 DMS.00400062 naming the parameter. `start` is 1-based (1 is the newest task) and 0 means the
+ * first record too; `end_time` is inclusive to the second, so it covers every millisecond of that
+ * second. A repeated parameter counts by its first value. Other parameters are ignored, `offset`
+ * included (see IGNORED_PAGING).
  */
 export function parseListQuery(search: URLSearchParams): ListQuery {
   const start = search.get("start");
@@ -50,26 +53,35 @@ export function parseListQuery(search: URLSearchParams): ListQuery {
   const query: ListQuery = { offset: 0, limit: DEFAULT_LIMIT };
 
   if (start !== null) {
-    if (!DIGITS.test(start)) throw invalidParameter("start", `must be an integer of 0 or more, got ${JSON.stringify(start.slice(0, 40))}`);
+    if (!DIGITS.test(start)) throw invalidParameter("start");
     query.offset = Math.max(0, Number(start) - 1);
   }
   if (limit !== null) {
     const n = DIGITS.test(limit) ? Number(limit) : NaN;
-    if (!(n >= 1 && n <= MAX_LIMIT)) throw invalidParameter("limit", `must be an integer from 1 to ${MAX_LIMIT}, got ${JSON.stringify(limit.slice(0, 40))}`);
+    if (!(n >= 1 && n <= MAX_LIMIT)) throw invalidParameter("limit");
     query.limit = n;
   }
   if (begin !== null) {
     const at = parseApiTime(begin);
-    if (!at) throw invalidParameter("begin_time", `must be a UTC time as YYYYMMDDHHmmss, got ${JSON.stringify(begin.slice(0, 40))}`);
+    if (!at) throw invalidParameter("begin_time");
     query.fromMs = at.getTime();
   }
   if (end !== null) {
     const at = parseApiTime(end);
-    if (!at) throw invalidParameter("end_time", `must be a UTC time as YYYYMMDDHHmmss, got ${JSON.stringify(end.slice(0, 40))}`);
+    if (!at) throw invalidParameter("end_time");
     query.untilMs = at.getTime() + 1000;
   }
   return query;
 }
+
+/**
+ * Paging parameters the service does not know. Some official SDK releases (Go 0.1.185 to 0.1.192,
+ * Node 3.1.184 to 3.1.209) send `offset` instead of `start`; later releases went back to `start`,
+ * which suggests the service never read `offset`. So it is ignored, as unknown query parameters
+ * are: such a request is answered from the first record (unverified against the live API), and
+ * the request log names the parameter.
+ */
+export const IGNORED_PAGING = ["offset"] as const;
 
 /** List-only faults the server passes down. */
 export interface ListFaults {
@@ -81,6 +93,8 @@ export interface ApiAnswer {
   status: number;
   /** The JSON body; absent for 204. */
   body?: string | Buffer;
+  /** Query parameters the service ignored (for the request log). */
+  ignoredParameters?: string[];
 }
 
 const LIST_END = Buffer.from("]}");
@@ -95,8 +109,14 @@ export function answerApi(route: ApiRoute, search: URLSearchParams, store: TaskS
   if (route.kind === "list") {
     const query = parseListQuery(search);
     if (faults.ignoreStart) query.offset = 0;
-    return { status: 200, body: store.listJson(instance, query, faults.wrongCount ? WRONG_COUNT_EXCESS : 0, now) };
+    const answer: ApiAnswer = { status: 200, body: store.listJson(instance, query, faults.wrongCount ? WRONG_COUNT_EXCESS : 0, now) };
+    const ignored = IGNORED_PAGING.filter((name) => search.has(name));
+    if (ignored.length > 0) answer.ignoredParameters = ignored;
+    return answer;
   }
+  // The gateway publishes the progress route for RocketMQ and Kafka only (what a RabbitMQ instance
+  // gets is unverified; "no such API" is the likeliest answer).
+  if (route.kind === "progress" && !hasProgressApi(instance.engine)) throw apiNotFound();
 
   const task = instance.byId.get(route.taskId);
   if (!task) throw taskNotFound();

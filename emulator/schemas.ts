@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ENGINES } from "../sdk/engines";
 import { SAFE_ID } from "../sdk/validation";
 
 /**
@@ -45,11 +46,16 @@ export const TaskInputSchema = z
 export type TaskInput = z.input<typeof TaskInputSchema>;
 export type ParsedTaskInput = z.output<typeof TaskInputSchema>;
 
+/** A DMS engine: the task API is the same for all three, but RabbitMQ instances have no progress route. */
+export const EngineSchema = z.enum(ENGINES);
+
 export const SeedInstanceSchema = z
   .object({
     instance_id: IdSchema,
     /** Defaults to the emulator's project. */
     project_id: IdSchema.optional(),
+    /** Defaults to rocketmq. */
+    engine: EngineSchema.optional(),
     tasks: z.array(TaskInputSchema).default([]),
   })
   .strict();
@@ -69,11 +75,13 @@ export const CreateInstanceInputSchema = z
   .object({
     instance_id: IdSchema.optional(),
     project_id: IdSchema.optional(),
+    /** Defaults to rocketmq. */
+    engine: EngineSchema.optional(),
   })
   .strict();
 export type CreateInstanceInput = z.input<typeof CreateInstanceInputSchema>;
 
-export const InstanceRefSchema = z.object({ instance_id: z.string(), project_id: z.string() });
+export const InstanceRefSchema = z.object({ instance_id: z.string(), project_id: z.string(), engine: EngineSchema });
 export type InstanceRef = z.infer<typeof InstanceRefSchema>;
 
 export const FAULT_MODES = ["throttle", "error500", "error503", "reset", "delay", "malformed", "ignore-start", "wrong-count", "random"] as const;
@@ -148,5 +156,10 @@ export const RequestLogEntrySchema = z.object({
   fault: z.enum(FAULT_MODES).nullable(),
   /** When the request arrived, ms since the epoch by the emulator's clock. */
   at: z.number(),
+  /**
+   * Query parameters the service ignored, when there were any: `offset`, which some official SDK
+   * releases send instead of `start` (see emulator/README.md).
+   */
+  ignoredParameters: z.array(z.string()).optional(),
 });
 export type RequestLogEntry = z.infer<typeof RequestLogEntrySchema>;

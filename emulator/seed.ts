@@ -1,3 +1,4 @@
+import { DEFAULT_ENGINE, type Engine } from "../sdk/engines";
 import { pick, randomHex, randomInt, randomUuid, seededPrng, type Prng } from "./prng";
 import type { ParsedSeed, Seed, TaskInput } from "./schemas";
 
@@ -42,13 +43,26 @@ const OPERATIONS: Record<string, ParamsMaker> = {
   resizeFlavor: (p) => ({ oper_type: "vertical", new_flavor_id: pick(p, ["c6.8u16g.cluster", "c6.12u24g.cluster"]) }),
   resizeStorage: (p) => ({ oper_type: "storage", new_storage_space: pick(p, [900, 1200, 1800]) }),
   modifyInstanceConfig: (p) => ({ configs: [{ name: "fileReservedTime", value: String(pick(p, [24, 48, 72])) }] }),
+  kafkaConfigModify: (p) => ({ kafka_configs: [{ name: "log.retention.hours", value: String(pick(p, [24, 72, 168])) }] }),
+  kafkaResetConsumerOffset: (p) => ({ group: `group-${randomInt(p, 1, 9)}`, topic: `topic-${randomInt(p, 1, 9)}`, partition: -1, message_offset: 0 }),
+  modifyAutoTopic: (p) => ({ enable_auto_topic: prng01(p) }),
+  changeRetentionPolicy: (p) => ({ retention_policy: pick(p, ["produce_reject", "time_base"]) }),
+};
+
+/**
+ * The operations each engine's instances run: the task names public sources show for that engine
+ * (Terraform's waiters, the SDKs' examples), plus the console's instance operations.
+ */
+export const OPERATIONS_BY_ENGINE: Readonly<Record<Engine, readonly string[]>> = {
+  rocketmq: ["bindInstancePublicIp", "unbindInstancePublicIp", "restartInstance", "changeInstanceSsl", "createInstance", "resizeFlavor", "resizeStorage", "modifyInstanceConfig"],
+  kafka: ["bindInstancePublicIp", "unbindInstancePublicIp", "kafkaConfigModify", "kafkaResetConsumerOffset", "modifyAutoTopic", "changeRetentionPolicy", "restartInstance"],
+  rabbitmq: ["bindInstancePublicIp", "unbindInstancePublicIp", "restartInstance", "changeInstanceSsl"],
 };
 
 function prng01(prng: Prng): boolean {
   return prng() < 0.5;
 }
 
-const OPERATION_NAMES = Object.keys(OPERATIONS);
 const ISO = (ms: number) => new Date(ms).toISOString();
 
 /** One finished task in seed form. */
@@ -73,6 +87,8 @@ export interface GenerateTasksOptions {
   seed?: number;
   /** The mean gap between two tasks, in ms. Default 10 minutes. */
   intervalMs?: number;
+  /** Whose operations the tasks are (OPERATIONS_BY_ENGINE). Default rocketmq. */
+  engine?: Engine;
 }
 
 /**
@@ -83,13 +99,14 @@ export function generateTasks(n: number, options: GenerateTasksOptions = {}): Ta
   const now = options.now ?? Date.now();
   const interval = options.intervalMs ?? 10 * 60_000;
   const prng = seededPrng(options.seed ?? 1);
+  const names = OPERATIONS_BY_ENGINE[options.engine ?? DEFAULT_ENGINE];
   const jvm = randomHex(prng, 8);
   const tasks: TaskInput[] = [];
   let created = now - randomInt(prng, 30_000, 120_000);
   for (let i = 0; i < n; i++) {
     const roll = prng();
     const status = roll < 0.05 ? "CANCELLED" : roll < 0.15 ? "FAILED" : "SUCCESS";
-    const name = pick(prng, OPERATION_NAMES);
+    const name = pick(prng, names);
     const duration = status === "CANCELLED" ? randomInt(prng, 200, 2_000) : randomInt(prng, 2_000, 90_000);
     tasks.push(finishedTask(prng, jvm, i, name, status, created, duration));
     created -= Math.max(1, Math.round(interval * (0.5 + prng())));

@@ -242,7 +242,9 @@ class EmulatorServer {
     const projectHeader = headerString(req.headers["x-project-id"]);
     if (projectHeader !== undefined && projectHeader !== route.projectId) throw projectMismatch(projectHeader, route.projectId);
 
-    return answerApi(route, url.searchParams, state.store, listFaults);
+    const answer = answerApi(route, url.searchParams, state.store, listFaults);
+    if (answer.ignoredParameters) entry.ignoredParameters = answer.ignoredParameters;
+    return answer;
   }
 
   /**

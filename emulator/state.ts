@@ -78,7 +78,7 @@ export class EmulatorState implements EmulatorControl {
 
   createInstance(input: CreateInstanceInput = {}): InstanceRef {
     const parsed = CreateInstanceInputSchema.parse(input);
-    return this.store.createInstance(parsed.instance_id, parsed.project_id);
+    return this.store.createInstance(parsed.instance_id, parsed.project_id, parsed.engine);
   }
 
   instances(): InstanceRef[] {

@@ -3,6 +3,7 @@ import { adminConflict, adminNotFound } from "./errors";
 import { DEFAULT_USER_ID, DEFAULT_USER_NAME, serviceTaskId } from "./seed";
 import type { InstanceRef, ParsedSeed, ParsedTaskInput } from "./schemas";
 import type { TaskWire } from "../sdk/schemas";
+import { DEFAULT_ENGINE, type Engine } from "../sdk/engines";
 
 /** The emulator's notion of now, in ms since the epoch (a test passes its own). */
 export type Clock = () => number;
@@ -71,6 +72,7 @@ export function taskWire(task: StoredTask, state: TaskState): TaskWire {
 export interface Instance {
   readonly instanceId: string;
   readonly projectId: string;
+  readonly engine: Engine;
   /** Newest first (by creation time), so that a page of the list is a slice. */
   readonly tasks: StoredTask[];
   readonly byId: Map<string, StoredTask>;
@@ -144,6 +146,10 @@ function serializeParams(params: ParsedTaskInput["params"]): string {
   return typeof params === "string" ? params : JSON.stringify(params);
 }
 
+function instanceRef(instance: Instance): InstanceRef {
+  return { instance_id: instance.instanceId, project_id: instance.projectId, engine: instance.engine };
+}
+
 /** The instances and their tasks. Knows nothing of HTTP. */
 export class TaskStore {
   private readonly instances = new Map<string, Instance>();
@@ -160,7 +166,7 @@ export class TaskStore {
   load(seed: ParsedSeed): void {
     this.instances.clear();
     for (const seeded of seed.instances) {
-      const instance = this.addInstance(seeded.instance_id, seeded.project_id ?? this.defaultProjectId);
+      const instance = this.addInstance(seeded.instance_id, seeded.project_id ?? this.defaultProjectId, seeded.engine ?? DEFAULT_ENGINE);
       const tasks = seeded.tasks.map((input) => this.buildTask(instance, input));
       // Sorting once beats inserting one by one for large seeds; the sort is stable, so tasks
       // created at the same instant keep the seed's order.
@@ -173,14 +179,13 @@ export class TaskStore {
     }
   }
 
-  createInstance(instanceId: string = randomUUID(), projectId: string = this.defaultProjectId): InstanceRef {
+  createInstance(instanceId: string = randomUUID(), projectId: string = this.defaultProjectId, engine: Engine = DEFAULT_ENGINE): InstanceRef {
     if (this.instances.has(instanceId)) throw adminConflict(`instance ${instanceId} already exists`);
-    const instance = this.addInstance(instanceId, projectId);
-    return { instance_id: instance.instanceId, project_id: instance.projectId };
+    return instanceRef(this.addInstance(instanceId, projectId, engine));
   }
 
   instanceRefs(): InstanceRef[] {
-    return [...this.instances.values()].map((i) => ({ instance_id: i.instanceId, project_id: i.projectId }));
+    return [...this.instances.values()].map(instanceRef);
   }
 
   /** The instance, only if it belongs to that project (as the API sees it). */
@@ -272,8 +277,8 @@ export class TaskStore {
     return taskWire(task, taskStateAt(task, now));
   }
 
-  private addInstance(instanceId: string, projectId: string): Instance {
-    const instance: Instance = { instanceId, projectId, tasks: [], byId: new Map(), pages: new Map() };
+  private addInstance(instanceId: string, projectId: string, engine: Engine): Instance {
+    const instance: Instance = { instanceId, projectId, engine, tasks: [], byId: new Map(), pages: new Map() };
     this.instances.set(instanceId, instance);
     return instance;
   }

@@ -5,6 +5,7 @@
 import { ValidationError, resolveSettings, type ClientOptions } from "../sdk";
 import { describe, requireApiTime, requireId, requireInstant, requireInteger, requireKnownStatus, requireRecordOfScalars, requireTaskName } from "../sdk/validation";
 import type { TaskFilters } from "../sdk/filters";
+import { ENGINES, DEFAULT_ENGINE, optionalEngine, type Engine } from "../sdk/engines";
 import { z } from "zod";
 
 /** Gate defaults, in seconds. */
@@ -121,6 +122,8 @@ const ruleEndpoint: ArgRule = (_f, v) => optionalEndpoint(v);
 const ruleId: ArgRule = (f, v) => requireId(f, v);
 const ruleParams: ArgRule = (f, v) => requireRecordOfScalars(f, v);
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const engineArg = () =>
+  arg(z.string().optional(), `The instance's DMS engine: ${ENGINES.map((e) => `\`${e}\``).join(", ")} (default \`${DEFAULT_ENGINE}\`, any case).`, (f, v) => optionalEngine(f, v));
 
 /** Arguments of `getBackgroundTasks` (the data function and the plugin's function), credentials aside. */
 export const TaskQueryArgs = z.object({
@@ -138,6 +141,7 @@ export const TaskQueryArgs = z.object({
   ),
   paramsMatch: arg(z.record(z.string(), scalar).optional(), "Only tasks whose params have these values (string comparison), e.g. `{ public_ip_address: \"203.0.113.7\" }`.", ruleParams),
   maxResults: arg(z.number().int().optional(), `Return only the newest N tasks that pass the filters (1 to ${MAX_RESULTS_LIMIT}).`, (f, v) => requireInteger(f, v, 1, MAX_RESULTS_LIMIT)),
+  engine: engineArg(),
 });
 export type TaskQueryArgs = z.input<typeof TaskQueryArgs>;
 
@@ -158,6 +162,7 @@ export const GateArgs = z.object({
     (f, v) => secondsArg(f, v, MIN_POLL_INTERVAL_SECONDS, MAX_POLL_INTERVAL_SECONDS, `${DEFAULT_POLL_INTERVAL_SECONDS} (fractions such as 0.5 are allowed)`),
   ),
   triggers: arg(z.record(z.string(), z.unknown()).optional(), "Any values; a change re-runs the wait (an update, never a replacement).", (_f, v) => v),
+  engine: engineArg(),
 });
 export type GateArgs = z.input<typeof GateArgs>;
 
@@ -238,6 +243,7 @@ export interface TaskQuery {
   filters: TaskFilters;
   maxResults?: number;
   credentials?: { accessKey: string; secretKey: string; securityToken?: string };
+  engine?: Engine;
 }
 
 function judgeTaskQuery(args: Record<string, unknown>) {
@@ -283,6 +289,7 @@ export interface GateSpec {
   endpoint?: string;
   timeoutSeconds: number;
   pollIntervalSeconds: number;
+  engine?: Engine;
 }
 
 function secondsArg(fieldName: string, value: unknown, min: number, max: number, example: string): number {

@@ -29,6 +29,7 @@ export interface ExplicitSettings {
   projectId?: string;
   endpoint?: string;
   credentials?: { accessKey: string; secretKey: string; securityToken?: string };
+  engine?: ClientOptions["engine"];
 }
 
 const field = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
@@ -147,6 +148,7 @@ export function mergeClientOptions(explicit: ExplicitSettings, fromConfig: Clien
   if (explicit.projectId !== undefined) merged.projectId = explicit.projectId;
   if (explicit.endpoint !== undefined) merged.endpoint = explicit.endpoint;
   if (explicit.credentials !== undefined) merged.credentials = explicit.credentials;
+  if (explicit.engine !== undefined) merged.engine = explicit.engine;
   return merged;
 }
 

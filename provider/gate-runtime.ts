@@ -15,6 +15,7 @@ import {
   type BackgroundTask,
   type ClientOptions,
 } from "../sdk";
+import { optionalEngine, type Engine } from "../sdk/engines";
 import { GateArgs, gateInputProblems, validateGateInputs, type GateSpec } from "./args";
 import { clientOptionsFromConfig, mergeClientOptions, namespacedGetter } from "./config";
 
@@ -86,11 +87,11 @@ const clients = new Map<string, RocketMQClient>();
 function settingsKey(options: ClientOptions): string {
   const s = resolveSettings(options, process.env);
   const secret = createHash("sha256").update(`${s.credentials.secretKey}\0${s.credentials.securityToken ?? ""}`).digest("hex");
-  return JSON.stringify([s.endpoint.href, s.projectId, s.credentials.accessKey, secret, s.insecure, s.maxRetries]);
+  return JSON.stringify([s.endpoint.href, s.projectId, s.credentials.accessKey, secret, s.insecure, s.maxRetries, s.engine]);
 }
 
 /** The shared client for these explicit settings layered over the stack's config and the environment. */
-export function clientFor(explicit: { region?: string; projectId?: string; endpoint?: string }): RocketMQClient {
+export function clientFor(explicit: { region?: string; projectId?: string; endpoint?: string; engine?: Engine }): RocketMQClient {
   const options = mergeClientOptions(explicit, configuredOptions());
   const key = settingsKey(options);
   let client = clients.get(key);
@@ -309,6 +310,7 @@ export async function readGate(id: string, props: GateProps): Promise<{ id: stri
     region: typeof props.region === "string" ? props.region : undefined,
     projectId: typeof props.projectId === "string" ? props.projectId : undefined,
     endpoint: typeof props.endpoint === "string" ? props.endpoint : undefined,
+    engine: optionalEngine("engine", props.engine),
   };
   let task: BackgroundTask;
   try {

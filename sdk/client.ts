@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { decodeTaskPage } from "./decode-task-page";
+import { hasProgressApi, type Engine } from "./engines";
 import { IncompleteListError, ResponseValidationError, ValidationError } from "./errors";
 import { Transport } from "./http/transport";
 import { ListChangedDuringWalk, PAGE_SIZE, shortWalkError, walkPages } from "./pagination";
@@ -59,12 +60,15 @@ function timeQuery(query: ListAllBackgroundTasksQuery): Record<string, string> {
 }
 
 /**
- * A signed client for the RocketMQ (DMS) background-task API. One keep-alive connection pool per
- * client: create one, reuse it, `close()` it when done.
+ * A signed client for the DMS background-task API of RocketMQ, Kafka and RabbitMQ instances (the
+ * `engine` setting; RocketMQ by default). One keep-alive connection pool per client: create one,
+ * reuse it, `close()` it when done.
  */
 export class RocketMQClient {
   /** The project every request is made in. */
   readonly projectId: string;
+  /** The engine of the instances this client reads. */
+  readonly engine: Engine;
   /** The endpoint requests go to. */
   readonly endpoint: string;
   /** The region, when one was given. */
@@ -79,6 +83,7 @@ export class RocketMQClient {
     this.projectId = settings.projectId;
     this.endpoint = settings.endpoint.href.replace(/\/$/, "");
     this.region = settings.region;
+    this.engine = settings.engine;
     this.#pageConcurrency = settings.pageConcurrency;
     this.#transport = new Transport(settings);
   }
@@ -174,8 +179,15 @@ export class RocketMQClient {
     return task;
   }
 
-  /** A task's progress: percentage, remaining time and steps. */
+  /** A task's progress: percentage, remaining time and steps (RocketMQ and Kafka instances only). */
   async getBackgroundTaskProgress(ref: TaskRef): Promise<TaskProgress> {
+    if (!hasProgressApi(this.engine)) {
+      throw new ValidationError(
+        "engine",
+        `${this.engine} instances have no task progress API (only rocketmq and kafka do)`,
+        "Follow the task with showBackgroundTask or waitForBackgroundTask instead, or set engine to the instance's real engine.",
+      );
+    }
     requireObject("task reference", ref);
     const instanceId = requireId("instanceId", ref.instanceId);
     const taskId = requireId("taskId", ref.taskId);
@@ -197,10 +209,14 @@ export class RocketMQClient {
   }
 
   toJSON(): Record<string, unknown> {
-    return { projectId: this.projectId, endpoint: this.endpoint, region: this.region };
+    return { projectId: this.projectId, endpoint: this.endpoint, region: this.region, engine: this.engine };
   }
 
   [inspect.custom](): string {
     return `RocketMQClient ${inspect(this.toJSON())}`;
   }
 }
+
+/** The same client under a name that fits Kafka and RabbitMQ instances as well as RocketMQ ones. */
+export const DmsTaskClient = RocketMQClient;
+export type DmsTaskClient = RocketMQClient;

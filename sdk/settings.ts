@@ -1,4 +1,5 @@
 import { dmsEndpoint } from "./endpoints";
+import { DEFAULT_ENGINE, optionalEngine, type Engine } from "./engines";
 import { ConfigurationError, ValidationError } from "./errors";
 import type { Credentials } from "./signing";
 import { describe, requireId, requireInteger } from "./validation";
@@ -13,6 +14,8 @@ export interface ClientOptions {
   endpoint?: string;
   /** Project id. Env `HW_PROJECT_ID`. */
   projectId?: string;
+  /** The instances' engine: `rocketmq` (default), `kafka` or `rabbitmq`. RabbitMQ has no progress API, so the client refuses to ask for it. */
+  engine?: Engine;
   /** AK/SK (and token for temporary credentials). Env `HW_ACCESS_KEY`/`HW_SECRET_KEY`/`HW_SECURITY_TOKEN`, `HUAWEICLOUD_SDK_AK`/`_SK`, `CLOUD_SDK_AK`/`_SK`. */
   credentials?: Credentials;
   /** Time budget of one request attempt, connect to last byte. Default 30 000. */
@@ -34,6 +37,7 @@ export interface ResolvedSettings {
   endpoint: URL;
   region: string | undefined;
   projectId: string;
+  engine: Engine;
   credentials: Credentials;
   /** Where the credentials came from, for messages (never the values). */
   credentialSource: string;
@@ -193,6 +197,7 @@ export function resolveSettings(options: ClientOptions = {}, env: Env = process.
     endpoint,
     region,
     projectId,
+    engine: optionalEngine("engine", options.engine) ?? DEFAULT_ENGINE,
     credentials,
     credentialSource: source,
     timeoutMs: requireInteger("timeoutMs", options.timeoutMs ?? 30_000, 1, 3_600_000),

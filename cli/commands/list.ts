@@ -24,7 +24,7 @@ export const LIST_HELP = `Usage: ${PROGRAM} list --instance <id> [filters] [--js
 Lists an instance's background tasks, newest first: created (UTC), name, status, key params, id.
 
 Options:
-  --instance <id>          the RocketMQ instance (required)
+  --instance <id>          the instance (required; see --engine)
   --name <name>            only tasks of this name; repeat for several (any of them)
   --status <status>        only tasks in this status (CREATED, EXECUTING, SUCCESS, FAILED,
                            DELETED, CANCELLED); repeat for several (any of them)

@@ -8,7 +8,7 @@ export const SHOW_HELP = `Usage: ${PROGRAM} show <taskId> --instance <id> [--jso
 Shows one background task: id, name, status, every param, created and updated times.
 
 Options:
-  --instance <id>          the RocketMQ instance (required)
+  --instance <id>          the instance (required; see --engine)
   --json                   the task as JSON, for scripts
 
 ${CONNECTION_HELP}

@@ -22,7 +22,7 @@ Waits until a background task reaches SUCCESS. Fails at once when it ends FAILED
 CANCELLED; CREATED, EXECUTING, unknown statuses and "no matching task yet" keep it waiting.
 
 Options:
-  --instance <id>          the RocketMQ instance (required)
+  --instance <id>          the instance (required; see --engine)
   --task <taskId>          wait for this task
   --name <name>            or wait for the newest task of this name, e.g. bindInstancePublicIp
   --param <key=value>      with --name: only tasks whose params hold this value; repeat (all of them)

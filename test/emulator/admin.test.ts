@@ -41,7 +41,7 @@ describe("instances", () => {
     const made = await admin.createInstance();
     expect(made.project_id).toBe(emulator.projectId);
     const named = await admin.createInstance({ instance_id: "my-instance", project_id: "my-project" });
-    expect(named).toEqual({ instance_id: "my-instance", project_id: "my-project" });
+    expect(named).toEqual({ instance_id: "my-instance", project_id: "my-project", engine: "rocketmq" });
     const all = await admin.instances();
     expect(all.map((i) => i.instance_id)).toEqual([emulator.instanceId, made.instance_id, "my-instance"]);
     const res = await call(emulator, "/v2/my-project/instances/my-instance/tasks");

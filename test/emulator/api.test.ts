@@ -37,8 +37,12 @@ describe("list", () => {
     expect(res.headers["content-type"]).toBe("application/json");
     expect(res.headers["x-request-id"]).toMatch(/^[0-9a-f]{32}$/);
     expect(res.headers["date"]).toBe(new Date(clock.now()).toUTCString());
+    // A gateway error carries the request id in its body too; the service's own refusals only in the header.
+    const gateway = await get(tasksPath(emulator, "/nope/nothing/here"));
+    expect(gateway.json).toMatchObject({ error_code: "APIGW.0101", request_id: gateway.headers["x-request-id"] });
     const error = await get(tasksPath(emulator, "/nope"));
-    expect(error.json.request_id).toBe(error.headers["x-request-id"]);
+    expect(error.json).toEqual({ error_code: "DMS.00404029", error_msg: expect.any(String) });
+    expect(error.headers["x-request-id"]).toMatch(/^[0-9a-f]{32}$/);
     expect(error.headers["content-type"]).toBe("application/json");
   });
 
@@ -113,7 +117,7 @@ describe("list", () => {
   });
 });
 
-describe("bad query values are 400 DMS.00400002 naming the parameter", () => {
+describe('bad query values are 400 DMS.00400062 "Invalid {0} parameter in the request." with the parameter as {0}', () => {
   const cases: Array<[string, string]> = [
     ["limit=0", "limit"],
     ["limit=101", "limit"],
@@ -125,13 +129,43 @@ describe("bad query values are 400 DMS.00400002 naming the parameter", () => {
     ["begin_time=2024", "begin_time"],
     ["begin_time=20240230000000", "begin_time"],
     ["end_time=2024-05-01T10:00:00Z", "end_time"],
+    ["start=1&limit=1000", "limit"],
+    ["begin_time=20240501250000", "begin_time"],
   ];
   test.each(cases)("%s", async (query, parameter) => {
     const res = await get(tasksPath(emulator, `?${query}`));
     expect(res.status).toBe(400);
-    expect(res.json.error_code).toBe("DMS.00400002");
-    expect(res.json.error_msg).toContain(`Invalid parameter: ${parameter}`);
-    expect(res.json.request_id).toMatch(/^[0-9a-f]{32}$/);
+    // The service's body: code and message only; the request id is in the gateway's header.
+    expect(res.json).toEqual({ error_code: "DMS.00400062", error_msg: `Invalid ${parameter} parameter in the request.` });
+    expect(res.headers["x-request-id"]).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  test("values in range are answered: limit 1 and 100, start 0 and 1, a begin_time", async () => {
+    for (const query of ["limit=1", "limit=100", "start=0", "start=1", `begin_time=${formatApiTime(new Date(clock.now() - 86_400_000))}`]) {
+      expect((await get(tasksPath(emulator, `?${query}`))).status).toBe(200);
+    }
+  });
+});
+
+describe("offset instead of start (sent by some official SDK releases)", () => {
+  test("is ignored, as the service most likely does: the answer starts at the first record, and the request log names it", async () => {
+    await emulator.state.clearRequests();
+    const first = await get(tasksPath(emulator, "?limit=5"));
+    const offset = await get(tasksPath(emulator, "?offset=5&limit=5"));
+    expect(offset.status).toBe(200);
+    expect(offset.json).toEqual(first.json);
+    // With start too, start pages and offset is still ignored.
+    const both = await get(tasksPath(emulator, "?start=6&offset=0&limit=5"));
+    expect(both.json.tasks.map((t: { id: string }) => t.id)).toEqual(seeded.slice(5, 10).map((t) => t.id));
+    const log = emulator.state.requests();
+    expect(log.map((e) => e.ignoredParameters)).toEqual([undefined, ["offset"], ["offset"]]);
+    expect(log[1].query).toEqual({ offset: "5", limit: "5" });
+  });
+
+  test("an offset that would be out of range is not judged (the service does not read it)", async () => {
+    const res = await get(tasksPath(emulator, "?offset=-3&limit=2"));
+    expect(res.status).toBe(200);
+    expect(res.json.tasks.map((t: { id: string }) => t.id)).toEqual(seeded.slice(0, 2).map((t) => t.id));
   });
 });
 

@@ -94,3 +94,25 @@ test("an unknown instance is the DMS 404 the official SDK reports as such", asyn
     .catch((e: unknown) => e);
   expect(err).toMatchObject({ httpStatusCode: 404, errorMsg: "This DMS instance does not exist" });
 });
+
+describe("gateway fidelity, as the official SDK meets it", () => {
+  test.each([
+    ["limit 0", (r: ListBackgroundTasksRequest) => r.withLimit(0), "limit"],
+    ["limit 101", (r: ListBackgroundTasksRequest) => r.withLimit(101), "limit"],
+    ["a negative start", (r: ListBackgroundTasksRequest) => r.withStart(-1), "start"],
+    ["a bad begin_time", (r: ListBackgroundTasksRequest) => r.withBeginTime("2024-05-01"), "begin_time"],
+  ])("%s is 400 DMS.00400062 naming the parameter, with the request id from the X-Request-Id header", async (_what, build, parameter) => {
+    const err = await client.listBackgroundTasks(build(new ListBackgroundTasksRequest().withInstanceId(emulator.instanceId))).catch((e: unknown) => e);
+    expect(err).toMatchObject({ httpStatusCode: 400, errorCode: "DMS.00400062", errorMsg: `Invalid ${parameter} parameter in the request.` });
+    // The body has no request_id: the official SDK, like ours, takes it from the header.
+    expect((err as { requestId: string }).requestId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  test("it pages with start (this release), so the emulator logs no ignored parameter", async () => {
+    emulator.state.clearRequests();
+    await client.listBackgroundTasks(new ListBackgroundTasksRequest().withInstanceId(emulator.instanceId).withStart(1).withLimit(2));
+    const [entry] = emulator.state.requests();
+    expect(entry.query).toMatchObject({ start: "1", limit: "2" });
+    expect(entry.ignoredParameters).toBeUndefined();
+  });
+});

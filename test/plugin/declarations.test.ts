@@ -44,11 +44,11 @@ describe("types and checks from one declaration per shape", () => {
   });
 
   it("every declared field is checked by its rule, in declaration order", () => {
-    const bad = { instanceId: "", region: "Mars", projectId: "a/b", endpoint: "ftp://x", beginTime: "x", endTime: "y", name: [], status: "DONE", paramsMatch: [1], maxResults: 0 };
+    const bad = { instanceId: "", region: "Mars", projectId: "a/b", endpoint: "ftp://x", beginTime: "x", endTime: "y", name: [], status: "DONE", paramsMatch: [1], maxResults: 0, engine: "mysql" };
     expect(taskQueryProblems(bad).map((p) => p.field)).toEqual(Object.keys(TaskQueryArgs.shape));
-    const badGate = { instanceId: "", taskId: "a/b", taskName: "1x", paramsMatch: 5, createdAfter: "x", region: "Mars", projectId: "a/b", endpoint: "ftp://x", timeoutSeconds: 0, pollIntervalSeconds: 0 };
+    const badGate = { instanceId: "", taskId: "a/b", taskName: "1x", paramsMatch: 5, createdAfter: "x", region: "Mars", projectId: "a/b", endpoint: "ftp://x", timeoutSeconds: 0, pollIntervalSeconds: 0, engine: "mysql" };
     // taskId and taskName together: one problem for the pair, then each field's own rule.
-    expect(gateInputProblems(badGate, () => false).map((p) => p.field)).toEqual(["instanceId", "taskId", "taskId", "taskName", "paramsMatch", "createdAfter", "region", "projectId", "endpoint", "timeoutSeconds", "pollIntervalSeconds"]);
+    expect(gateInputProblems(badGate, () => false).map((p) => p.field)).toEqual(["instanceId", "taskId", "taskId", "taskName", "paramsMatch", "createdAfter", "region", "projectId", "endpoint", "timeoutSeconds", "pollIntervalSeconds", "engine"]);
   });
 
   it("the gate's diff watches every declared input but the task selectors", () => {

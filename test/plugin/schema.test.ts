@@ -72,7 +72,7 @@ describe("the package schema", () => {
 
   it("declares exactly the data function's arguments and the gate's inputs, with their types", () => {
     const fn = schema.functions[FUNCTION_TOKEN];
-    expect(Object.keys(fn.inputs.properties)).toEqual(["instanceId", "region", "projectId", "endpoint", "beginTime", "endTime", "name", "status", "paramsMatch", "maxResults"]);
+    expect(Object.keys(fn.inputs.properties)).toEqual(["instanceId", "region", "projectId", "endpoint", "beginTime", "endTime", "name", "status", "paramsMatch", "maxResults", "engine"]);
     expect(fn.inputs.required).toEqual(["instanceId"]);
     expect(fn.inputs.properties.name).toMatchObject({ oneOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] });
     expect(fn.inputs.properties.beginTime).toMatchObject({ type: "string" }); // a Date is TypeScript's only
