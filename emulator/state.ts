@@ -59,7 +59,7 @@ export class EmulatorState implements EmulatorControl {
   readonly clock: Clock;
   readonly projectId: string;
   private readonly seed: ParsedSeed;
-  private readonly credentialsByKey: ReadonlyMap<string, EmulatorCredentials>;
+  private readonly credentialsByKey: Map<string, EmulatorCredentials>;
 
   constructor(options: EmulatorStateOptions) {
     this.clock = options.clock;
@@ -74,6 +74,12 @@ export class EmulatorState implements EmulatorControl {
 
   credentialsFor(accessKey: string): EmulatorCredentials | undefined {
     return this.credentialsByKey.get(accessKey);
+  }
+
+  /** Gives a configured access key a new secret (and token), as rotating it in the console does; requests signed with the old one are refused from now on. */
+  rotateCredentials(credentials: EmulatorCredentials): void {
+    if (!this.credentialsByKey.has(credentials.accessKey)) throw new Error(`access key ${credentials.accessKey} is not configured`);
+    this.credentialsByKey.set(credentials.accessKey, { ...credentials });
   }
 
   createInstance(input: CreateInstanceInput = {}): InstanceRef {

@@ -52,7 +52,7 @@ export interface Figures {
 export const figures: Figures = { faultsInjected: 0, requestsRetried: 0, inputsTried: 0, malformedHttpSent: 0, leaksFound: 0, requestsServed: 0 };
 
 /** Every file of the suite; the last one to finish prints the totals. */
-export const SUITE_FILES = ["faults", "bounds", "auth", "bad-input", "canary", "emulator-robustness"] as const;
+export const SUITE_FILES = ["faults", "bounds", "auth", "shared-auth", "bad-input", "canary", "emulator-robustness"] as const;
 
 /** One key per jest run: the jest process itself (workers are its children). */
 function runKey(): string {
