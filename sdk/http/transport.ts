@@ -121,7 +121,12 @@ export class Transport {
         const throttled = throttleWaitMs(this.#throttleKey);
         const wait = throttled > 0 ? Math.min(throttled + fullJitterDelay(0), Math.max(0, deadline - performance.now())) : 0;
         if (wait > 0) await this.#sleep(wait, call.signal);
-        ticket ??= await admit(this.#authKey, ctx, call.signal);
+        try {
+          ticket ??= await admit(this.#authKey, ctx, call.signal);
+        } catch (err) {
+          if (err instanceof HuaweiCloudApiError) logger?.(`${call.method} ${url.pathname}${url.search} -> ${err.status} not sent: these credentials were refused earlier (request id ${err.requestId ?? "none"})`);
+          throw err;
+        }
         attempts++;
         // The clock this attempt is signed with: another request may correct it while this one is out.
         const signedWithOffset = clockOffsetFor(this.#origin);
