@@ -272,3 +272,46 @@ describe("answers that never stop growing end at maxResponseBytes", () => {
     expect(page.tasks).toHaveLength(100);
   });
 });
+
+describe("a wall clock that steps backward moves no deadline and no poll", () => {
+  const realNow = Date.now;
+  afterEach(() => {
+    Date.now = realNow;
+  });
+
+  it("a one-hour backward step during a wait: the next polls still go out, and the wait sees SUCCESS", async () => {
+    // The gateway keeps true time; only this process's wall clock steps (its clock correction covers the signing).
+    const gateway = await startTracked({ clock: () => realNow() });
+    const task = gateway.state.createTask(gateway.instanceId, { name: "restartInstance", status: "EXECUTING", transitions: [{ after_ms: 600, status: "SUCCESS" }] });
+    const client = clientOf(gateway, { maxRetries: 2 });
+    let polls = 0;
+    const started = performance.now();
+    const wait = waitForBackgroundTask(client, {
+      instanceId: gateway.instanceId,
+      taskId: task.id,
+      pollIntervalMs: 100,
+      timeoutMs: 5_000,
+      onPoll: () => {
+        if (++polls === 2) Date.now = () => realNow() - 3_600_000;
+      },
+    });
+    await expect(wait).resolves.toMatchObject({ status: "SUCCESS" });
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(polls).toBeGreaterThan(3);
+  });
+
+  it("a 1 s retry budget under repeated backward steps ends within the budget (plus one attempt)", async () => {
+    await admin.setFault({ mode: "error503" });
+    const stepper = setInterval(() => {
+      const at = Date.now();
+      Date.now = () => at - 1_000;
+    }, 100);
+    try {
+      const run = await measured(() => clientOf(emu, { maxRetries: 20, retryBudgetMs: 1_000 }).listBackgroundTasks({ instanceId: emu.instanceId }));
+      expect(failure(run)).toBeInstanceOf(HuaweiCloudApiError);
+      expect(run.ms).toBeLessThan(1_800);
+    } finally {
+      clearInterval(stepper);
+    }
+  });
+});
