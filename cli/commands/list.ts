@@ -3,7 +3,7 @@ import { requireKnownStatus } from "../../sdk/validation";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError, flagUsageError, parseCommandLine, parseDuration, parseId, parseInteger, parseParams, parseTime, required } from "../args";
 import { PROGRAM, runCommand, withClient, type Io } from "../command";
 import { EXIT_OK } from "../exit-codes";
-import { paint, taskTable } from "../format";
+import { jsonText, paint, taskTable } from "../format";
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -73,7 +73,7 @@ export function list(argv: string[], io: Io): Promise<number> {
     const tasks = filterTasks(all, filters, limit);
 
     if (values.json) {
-      ctx.io.stdout.write(JSON.stringify(tasks, null, 2) + "\n");
+      ctx.io.stdout.write(jsonText(tasks) + "\n");
       return EXIT_OK;
     }
     if (tasks.length === 0) {

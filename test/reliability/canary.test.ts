@@ -604,3 +604,57 @@ describe("hostile servers that echo what they were sent", () => {
     expect(secretPiecesIn(`x ${encodeURIComponent(TOKEN.slice(2, 12))} y`, [TOKEN], ECHO_AK)).not.toEqual([]);
   });
 });
+
+describe("server text with terminal control sequences never reaches the terminal raw", () => {
+  const TASK_ID = "ff80808200000000000000000000c0de";
+  // A window title, a screen clear, a CSI as the one character U+009B, and a CR/LF that would forge a "SUCCESS" line.
+  const hostileTask = {
+    id: TASK_ID,
+    name: "restart\u001b]0;pwned\u0007Instance\u001b[2J\u009b2J",
+    user_name: "ops\u009b31mred\u0085next",
+    user_id: "u\u0000\u0008",
+    params: '{"public_ip_address":"203.0.113.9\\r\\nSUCCESS: task forged","note":"\\u009b2J\\u001b[H"}',
+    status: "EXECUTING\r\n[    1s] SUCCESS task forged\u001b[1A",
+    created_at: "2024-06-01T00:00:00Z",
+    updated_at: "2024-06-01T00:00:01Z",
+  };
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const path = new URL(req.url ?? "/", "http://x").pathname;
+      const body = path.endsWith("/progress")
+        ? { progress_percentage: "50", remain_time: "7", steps: [{ name: "step\u001b]2;t\u0007one", statue: "EXECUTING\u009bK", start_time: "2024-06-01T00:00:00Z" }] }
+        : { task_count: "1", tasks: [hostileTask] };
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
+  });
+
+  // Our own output holds line feeds only (and, on a terminal, the sequences the tool writes itself).
+  const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+  it.each([
+    [["list", "--instance", "i1"], 0],
+    [["list", "--instance", "i1", "--json"], 0],
+    [["show", TASK_ID, "--instance", "i1"], 0],
+    [["show", TASK_ID, "--instance", "i1", "--json"], 0],
+    [["progress", TASK_ID, "--instance", "i1"], 0],
+    [["wait", "--instance", "i1", "--task", TASK_ID, "--interval", "20ms", "--timeout", "200ms"], 2],
+    [["wait", "--instance", "i1", "--name", "x", "--interval", "20ms", "--timeout", "200ms"], 2],
+  ])("rocketmq-tasks %j: no C0/C1 control character but line feeds, and no forged line", async (argv, expected) => {
+    let out = "";
+    const env = { HW_DMS_ENDPOINT: url, HW_PROJECT_ID: "p1", HW_ACCESS_KEY: "AKCONTROLCHARS000001", HW_SECRET_KEY: "control-chars-secret-key" };
+    const code = await main(argv, { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) }, env, isTTY: false });
+    expect(code).toBe(expected);
+    expect(out.length).toBeGreaterThan(20);
+    expect(out).not.toMatch(CONTROL);
+    for (const line of out.split("\n")) expect(line).not.toMatch(/^\s*(\[\s*\d+s\]\s*)?SUCCESS/);
+    if (argv.includes("--json")) expect(JSON.parse(out)).toBeDefined();
+  });
+});
