@@ -13,8 +13,8 @@ import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { BackgroundTaskGate, getBackgroundTasks, getBackgroundTasksOutput } from "../../provider";
 import { main } from "../../cli/main";
-import { configureGate, createGate } from "../../provider/gate-runtime";
-import { RocketMQClient, ValidationError, signRequest, waitForBackgroundTask, type ClientOptions } from "../../sdk";
+import { checkGate, configureGate, createGate } from "../../provider/gate-runtime";
+import { RocketMQClient, ValidationError, signRequest, validateWaitOptions, waitForBackgroundTask, type ClientOptions } from "../../sdk";
 import { installMocks, type RegisteredResource } from "../provider/helpers/mocks";
 import { ensureBuilt } from "../cli/helpers";
 import { clientOf, figures, finalChecks, outcome, reportFigures, requestsSince, startTracked, type Outcome, type TrackedEmulator } from "./helpers";
@@ -785,5 +785,58 @@ describe("credentials with characters a header cannot carry", () => {
     await c.close();
     expect(connections).toBeGreaterThan(0);
     connections = 0;
+  });
+});
+
+describe("times the API cannot write, and param keys that look like object internals", () => {
+  const cli = async (argv: string[]) => {
+    let out = "";
+    const env = { HW_DMS_ENDPOINT: emu.url, HW_PROJECT_ID: emu.projectId, HW_ACCESS_KEY: emu.credentials.accessKey, HW_SECRET_KEY: emu.credentials.secretKey };
+    const code = await main(argv, { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) }, env, isTTY: false });
+    return { code, out };
+  };
+
+  it.each([
+    [["list", "--instance", "i1", "--since", "30000d"], "--since"],
+    [["list", "--instance", "i1", "--begin", "1960-01-01"], "--begin"],
+    [["list", "--instance", "i1", "--end", "19691231235959"], "--end"],
+    [["wait", "--instance", "i1", "--name", "restartInstance", "--created-after", "1969-12-31T23:59:59Z"], "--created-after"],
+    [["wait", "--instance", "i1", "--name", "restartInstance", "--created-after", "40000d"], "--created-after"],
+  ])("rocketmq-tasks %j: exit 64 naming %s, no request", async (argv, flag) => {
+    figures.inputsTried++;
+    const mark = requestsSince(emu, 0).length;
+    const r = await cli(argv);
+    expect(r.code).toBe(64);
+    expect(r.out).toContain(flag);
+    expect(r.out).toMatch(/1970/);
+    expect(requestsSince(emu, mark)).toHaveLength(0);
+  });
+
+  it.each([new Date(Date.UTC(1969, 11, 31, 23, 59, 59)), "1960-01-01T00:00:00Z", new Date(Date.UTC(10000, 0, 1)), "19691231000000"])(
+    "createdAfter %p: refused by validateWaitOptions and by the gate's check (preview), not first at create",
+    async (createdAfter) => {
+      figures.inputsTried += 2;
+      const error = (() => {
+        try {
+          validateWaitOptions({ instanceId: emu.instanceId, name: "restartInstance", createdAfter });
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({ field: "createdAfter" });
+      const iso = createdAfter instanceof Date ? createdAfter.toISOString() : createdAfter;
+      const check = checkGate({}, { instanceId: emu.instanceId, taskName: "restartInstance", createdAfter: iso });
+      expect(check.failures.map((f) => f.property)).toContain("createdAfter");
+    },
+  );
+
+  it("--param __proto__=x is a key like any other: a task without that param does not satisfy the wait", async () => {
+    emu.state.createTask(emu.instanceId, { name: "restartInstance", status: "SUCCESS", params: { other: "y" } });
+    const r = await cli(["wait", "--instance", emu.instanceId, "--name", "restartInstance", "--param", "__proto__=x", "--interval", "20ms", "--timeout", "300ms"]);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain("__proto__=x");
+    const plain = await cli(["wait", "--instance", emu.instanceId, "--name", "restartInstance", "--param", "other=y", "--interval", "20ms", "--timeout", "2s"]);
+    expect(plain.code).toBe(0);
   });
 });
