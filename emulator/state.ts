@@ -25,6 +25,7 @@ export interface EmulatorStateOptions {
   lockoutMs: number;
   logRequests: boolean;
   requestLogCapacity: number;
+  requestLogMaxBytes?: number;
 }
 
 /**
@@ -66,7 +67,7 @@ export class EmulatorState implements EmulatorControl {
     this.projectId = options.projectId;
     this.seed = materializeSeed(options.seed, options.clock(), randomBytes(4).toString("hex"));
     this.store = new TaskStore(options.clock, options.projectId);
-    this.requestLog = new RequestLog(options.requestLogCapacity, options.logRequests);
+    this.requestLog = new RequestLog(options.requestLogCapacity, options.logRequests, options.requestLogMaxBytes);
     this.lockouts = new LockoutTracker(options.lockoutMs);
     this.credentialsByKey = new Map(options.credentials.map((c) => [c.accessKey, c]));
     this.store.load(this.seed);
