@@ -74,12 +74,11 @@ export function maskSecrets(text: string, secrets: readonly (string | undefined)
   const wanted = secrets.filter((s): s is string => typeof s === "string" && s.length > 0).map((s) => s.toLowerCase());
   if (wanted.length === 0 || text.length === 0) return text;
   const { decoded, from, to } = decode(text);
+  // The text as it is, too: a "%" or "&" just before a quote would otherwise read as an escape and
+  // hide the piece it starts.
+  const plain = text.toLowerCase();
   const masked = new Uint8Array(text.length);
   let any = false;
-  const mark = (start: number, length: number) => {
-    for (let k = from[start]; k < to[start + length - 1]; k++) masked[k] = 1;
-    any = true;
-  };
   for (const secret of wanted) {
     // A short secret is masked only whole: its pieces would be too common to mean anything.
     const pieceLength = Math.min(secret.length, MIN_PIECE);
@@ -88,7 +87,16 @@ export function maskSecrets(text: string, secrets: readonly (string | undefined)
       const piece = secret.slice(i, i + pieceLength);
       if (seen.has(piece)) continue;
       seen.add(piece);
-      for (let at = decoded.indexOf(piece); at !== -1; at = decoded.indexOf(piece, at + 1)) mark(at, pieceLength);
+      for (let at = decoded.indexOf(piece); at !== -1; at = decoded.indexOf(piece, at + 1)) {
+        for (let k = from[at]; k < to[at + pieceLength - 1]; k++) masked[k] = 1;
+        any = true;
+      }
+      if (plain.length === text.length) {
+        for (let at = plain.indexOf(piece); at !== -1; at = plain.indexOf(piece, at + 1)) {
+          masked.fill(1, at, at + pieceLength);
+          any = true;
+        }
+      }
     }
   }
   if (!any) return text;
