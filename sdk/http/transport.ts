@@ -202,6 +202,11 @@ export class Transport {
     }
   }
 
+  /** Server text the caller puts into an error: this client's secrets masked out, at most `max` characters. */
+  maskServerText(text: string, max = 200): string {
+    return maskedExcerpt(text, max, [this.#credentials.secretKey, this.#credentials.securityToken ?? ""]);
+  }
+
   /** The answer's request id, as safe to show as the rest of the server's text. */
   #requestId(attempt: Attempt): string | undefined {
     const id = header(attempt.headers, "x-request-id");

@@ -597,6 +597,16 @@ describe("hostile servers that echo what they were sent", () => {
     expect(hits).toEqual([]);
   });
 
+  it("a JSON 200 answering another task whose id quotes the token: showBackgroundTask's error masks it", async () => {
+    const url = await start((_auth, token) => ({ status: 200, type: "application/json", body: JSON.stringify({ task_count: "1", tasks: [{ id: token, name: "restartInstance", status: "SUCCESS", created_at: "2024-01-01T00:00:00Z" }] }) }));
+    const c = trackClient(new RocketMQClient({ endpoint: url, projectId: "p1", credentials: { accessKey: ECHO_AK, secretKey: SK, securityToken: TOKEN }, maxRetries: 0 }, {}));
+    const error = failure(await outcome(() => c.showBackgroundTask({ instanceId: "i1", taskId: "t1" })));
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    look("showBackgroundTask of a page with a token as id", error);
+    expect(secretPiecesIn(exhaustiveText(error), [TOKEN], ECHO_AK)).toEqual([]);
+    expect((error as Error).message).toContain("[redacted]");
+  });
+
   it("the scan saw what the servers echoed: masked pieces, not missing text", () => {
     expect(echoSurfaces.length).toBeGreaterThan(servers.length * 10);
     expect(echoSurfaces.filter((s) => s.text.includes("[redacted]")).length).toBeGreaterThan(servers.length);
