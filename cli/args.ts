@@ -151,6 +151,18 @@ function assumeUtc(value: string): string {
   return ISO_ZONE.test(withT) ? withT : `${withT}Z`;
 }
 
+function timeOutOfRange(text: string, flag: string): UsageError {
+  return new UsageError(`--${flag}: ${JSON.stringify(text)} is before 1970 or after 9999; give a time from 1970 to 9999 (UTC), or a shorter duration ago`);
+}
+
+/** A duration meaning "that long before now" (`--since 2h`), as the instant; the API's times start in 1970. */
+export function parseAgo(text: string, flag: string, now: Date = new Date()): Date {
+  const at = new Date(now.getTime() - parseDuration(text, flag));
+  const year = at.getUTCFullYear();
+  if (Number.isNaN(at.getTime()) || year < 1970 || year > 9999) throw timeOutOfRange(text, flag);
+  return at;
+}
+
 /**
  * A point in time: `YYYYMMDDHHmmss` (UTC, the API's format), ISO 8601 with a zone
  * (`2024-01-31T23:59:59Z`, `...+08:00`) or without one (UTC: `2024-01-31T23:59`, `2024-01-31`), or
@@ -158,11 +170,12 @@ function assumeUtc(value: string): string {
  */
 export function parseTime(text: string, flag: string, now: Date = new Date()): Date {
   const value = text.trim();
-  if (DURATION.test(value)) return new Date(now.getTime() - parseDuration(value, flag));
+  if (DURATION.test(value)) return parseAgo(value, flag, now);
   try {
     return requireInstant(flag, assumeUtc(value));
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
+    if (/out of range/.test(error.reason)) throw timeOutOfRange(text, flag);
     throw new UsageError(
       `--${flag}: ${JSON.stringify(text)} is not a time; write YYYYMMDDHHmmss (UTC), ISO 8601 such as 2024-01-31T23:59:59Z, or a duration ago such as 2h`,
     );
@@ -217,7 +230,8 @@ export function parseParam(text: string, flag = "param"): [string, string] {
 /** Every `--param` as one object; a key given twice is a usage error. */
 export function parseParams(texts: readonly string[] | undefined, flag = "param"): Record<string, string> | undefined {
   if (!texts || texts.length === 0) return undefined;
-  const out: Record<string, string> = {};
+  // No prototype: `__proto__`, `constructor` and the like are keys like any other, never dropped.
+  const out = Object.create(null) as Record<string, string>;
   for (const text of texts) {
     const [key, value] = parseParam(text, flag);
     if (Object.hasOwn(out, key)) throw new UsageError(`--${flag}: ${key} is given twice`);

@@ -203,7 +203,7 @@ export function progressBar(percentage: number, width = 20): string {
 
 /** A task's progress: a bar, the remaining time as the API gives it, and a table of steps. */
 export function progressReport(progress: TaskProgress, color: boolean): string {
-  const head = `${progressBar(progress.progressPercentage)} ${progress.progressPercentage}%` + (progress.remainTime !== null ? `  remain_time: ${progress.remainTime}` : "");
+  const head = `${progressBar(progress.progressPercentage)} ${progress.progressPercentage}%` + (progress.remainTime !== null ? `  remain_time: ${oneLine(String(progress.remainTime))}` : "");
   if (progress.steps.length === 0) return `${head}\n(no steps reported)`;
   const table = renderTable(
     [{ header: "STEP" }, { header: "STATUS" }, { header: "STARTED (UTC)" }, { header: "ENDED (UTC)" }],
@@ -221,9 +221,24 @@ export function errorLine(error: unknown): string {
   return oneLine(rawErrorLine(error));
 }
 
-/** Newlines folded to spaces, other control characters (a hostile server's ANSI codes) dropped. */
+/**
+ * Server text made safe to print: line breaks (CR, LF, NEL, U+2028/9) folded to one space, tabs to a
+ * space, and every other C0 and C1 control character (ESC, BEL, and U+009B, the one-character CSI)
+ * dropped, so that no answer can move the cursor, retitle the window, clear the screen or forge a line.
+ */
 export function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, " ").replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "");
+  return text
+    .replace(/\s*[\r\n\u0085\u2028\u2029]+\s*/g, " ")
+    .replace(/\t/g, " ")
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
+}
+
+/**
+ * `--json` output: JSON.stringify escapes C0 control characters but leaves DEL and C1 (U+0080 to
+ * U+009F, U+009B being a CSI) raw; those are escaped too, so the output is still the same JSON.
+ */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 function rawErrorLine(error: unknown): string {
@@ -257,5 +272,5 @@ export function pollLine(event: { polls: number; elapsedMs: number; task: Pick<B
   const polls = `${event.polls} poll${event.polls === 1 ? "" : "s"}`;
   if (!event.task) return `${elapsed} ${event.polls === 0 ? "starting" : "no matching task yet"}, ${polls}`;
   const { task } = event;
-  return `${elapsed} ${paint(task.status, statusStyle(task.status), color)} task ${task.id} (${task.name}), ${polls}`;
+  return `${elapsed} ${paint(oneLine(task.status), statusStyle(task.status), color)} task ${oneLine(task.id)} (${oneLine(task.name)}), ${polls}`;
 }

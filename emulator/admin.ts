@@ -22,6 +22,33 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   return isIPv4(v4) && v4.startsWith("127.");
 }
 
+/**
+ * Whether a Host header names this machine by a loopback name (`localhost`, `*.localhost`,
+ * 127.x.y.z, [::1]), with any port. Anything else is a DNS-rebinding page speaking to the emulator
+ * through a name it controls.
+ */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const lower = host.trim().toLowerCase();
+  const name = lower.startsWith("[") ? lower.slice(0, lower.indexOf("]") + 1) : lower.replace(/:\d*$/, "");
+  if (name === "[::1]" || name === "localhost" || name.endsWith(".localhost")) return true;
+  return isIPv4(name) && name.startsWith("127.");
+}
+
+/**
+ * Whether a browser sent the request on behalf of a page of another origin: an Origin header that is
+ * not this emulator's own (`http://` + its Host). Tools send no Origin; a page's form or fetch always does.
+ */
+export function isForeignOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined) return false;
+  try {
+    const url = new URL(origin);
+    return url.host.toLowerCase() !== (host ?? "").trim().toLowerCase();
+  } catch {
+    return true; // "null" (a sandboxed page, a file) and anything unreadable
+  }
+}
+
 export function isAdminPath(pathname: string): boolean {
   return pathname === ADMIN_PREFIX || pathname.startsWith(ADMIN_PREFIX + "/");
 }

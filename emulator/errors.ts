@@ -100,8 +100,8 @@ export const serviceUnavailable = (): EmulatorHttpError =>
 
 export const adminBadRequest = (message: string): EmulatorHttpError => new EmulatorHttpError(400, "EMULATOR.0400", message);
 
-export const adminForbidden = (): EmulatorHttpError =>
-  new EmulatorHttpError(403, "EMULATOR.0403", "The emulator admin API answers only clients on the loopback interface");
+export const adminForbidden = (reason = "The emulator admin API answers only clients on the loopback interface"): EmulatorHttpError =>
+  new EmulatorHttpError(403, "EMULATOR.0403", reason);
 
 export const adminNotFound = (what: string): EmulatorHttpError => new EmulatorHttpError(404, "EMULATOR.0404", what);
 

@@ -2,7 +2,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server, type Ser
 import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseAuthorization } from "../sdk/signing";
-import { answerAdmin, isAdminPath, isLoopbackAddress } from "./admin";
+import { answerAdmin, isAdminPath, isForeignOrigin, isLoopbackAddress, isLoopbackHost } from "./admin";
 import { authenticate, verifyRequest, type EmulatorCredentials } from "./auth";
 import {
   adminForbidden,
@@ -16,7 +16,7 @@ import {
 } from "./errors";
 import type { FaultDecision } from "./faults";
 import { ClientGoneError, errorAnswer, httpDate, MAX_ADMIN_BODY_BYTES, MAX_API_BODY_BYTES, newRequestId, readBody, writeAnswer, type Answer } from "./http-io";
-import { DEFAULT_REQUEST_LOG_CAPACITY } from "./request-log";
+import { DEFAULT_REQUEST_LOG_CAPACITY, DEFAULT_REQUEST_LOG_MAX_BYTES } from "./request-log";
 import { answerApi, matchApiRoute, type ListFaults } from "./routes";
 import { SeedSchema, type RequestLogEntry, type Seed } from "./schemas";
 import { DEFAULT_PROJECT_ID, defaultSeed } from "./seed";
@@ -30,6 +30,7 @@ export const DEFAULT_CREDENTIALS: Readonly<{ accessKey: string; secretKey: strin
 });
 
 export const DEFAULT_LOCKOUT_MS = 5 * 60_000;
+export const DEFAULT_MAX_CONNECTIONS = 1024;
 
 export interface EmulatorOptions {
   /** Interface to listen on. Default 127.0.0.1. */
@@ -52,6 +53,10 @@ export interface EmulatorOptions {
   logRequests?: boolean;
   /** How many request-log entries to keep (the oldest go first). Default 100000. */
   requestLogCapacity?: number;
+  /** How many bytes of request-log entries to keep (the oldest go first). Default 32 MiB. */
+  requestLogMaxBytes?: number;
+  /** Open connections at most; more are closed as they arrive. Default 1024. */
+  maxConnections?: number;
   /** Called with unexpected exceptions (each becomes a 500 answer). Default: one line on stderr. */
   onError?: (error: unknown) => void;
 }
@@ -173,6 +178,9 @@ class EmulatorServer {
     let answer: Answer;
     try {
       if (!isLoopbackAddress(req.socket.remoteAddress)) throw adminForbidden();
+      const host = headerString(req.headers.host);
+      if (!isLoopbackHost(host)) throw adminForbidden("The emulator admin API answers only requests whose Host is a loopback name (localhost, 127.0.0.1, [::1])");
+      if (isForeignOrigin(headerString(req.headers.origin), host)) throw adminForbidden("The emulator admin API refuses requests a web page of another origin sends");
       const body = await readBody(req, MAX_ADMIN_BODY_BYTES);
       answer = answerAdmin(req.method ?? "GET", url.pathname, body, this.state);
     } catch (err) {
@@ -305,12 +313,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     lockoutMs: options.lockoutMs ?? DEFAULT_LOCKOUT_MS,
     logRequests: options.logRequests ?? true,
     requestLogCapacity: options.requestLogCapacity ?? DEFAULT_REQUEST_LOG_CAPACITY,
+    requestLogMaxBytes: options.requestLogMaxBytes ?? DEFAULT_REQUEST_LOG_MAX_BYTES,
   });
   const onError = options.onError ?? ((error: unknown) => process.stderr.write(`[rocketmq-tasks emulator] internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`));
   const emulator = new EmulatorServer(state, options.latencyMs ?? 0, onError);
 
   const server: Server = createServer(emulator.handle);
   server.on("clientError", emulator.onClientError);
+  // Bounded: a flood of idle or slow connections cannot take every file descriptor or hold requests forever.
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  server.requestTimeout = 60_000;
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -25,6 +25,7 @@ export interface EmulatorStateOptions {
   lockoutMs: number;
   logRequests: boolean;
   requestLogCapacity: number;
+  requestLogMaxBytes?: number;
 }
 
 /**
@@ -59,14 +60,14 @@ export class EmulatorState implements EmulatorControl {
   readonly clock: Clock;
   readonly projectId: string;
   private readonly seed: ParsedSeed;
-  private readonly credentialsByKey: ReadonlyMap<string, EmulatorCredentials>;
+  private readonly credentialsByKey: Map<string, EmulatorCredentials>;
 
   constructor(options: EmulatorStateOptions) {
     this.clock = options.clock;
     this.projectId = options.projectId;
     this.seed = materializeSeed(options.seed, options.clock(), randomBytes(4).toString("hex"));
     this.store = new TaskStore(options.clock, options.projectId);
-    this.requestLog = new RequestLog(options.requestLogCapacity, options.logRequests);
+    this.requestLog = new RequestLog(options.requestLogCapacity, options.logRequests, options.requestLogMaxBytes);
     this.lockouts = new LockoutTracker(options.lockoutMs);
     this.credentialsByKey = new Map(options.credentials.map((c) => [c.accessKey, c]));
     this.store.load(this.seed);
@@ -74,6 +75,12 @@ export class EmulatorState implements EmulatorControl {
 
   credentialsFor(accessKey: string): EmulatorCredentials | undefined {
     return this.credentialsByKey.get(accessKey);
+  }
+
+  /** Gives a configured access key a new secret (and token), as rotating it in the console does; requests signed with the old one are refused from now on. */
+  rotateCredentials(credentials: EmulatorCredentials): void {
+    if (!this.credentialsByKey.has(credentials.accessKey)) throw new Error(`access key ${credentials.accessKey} is not configured`);
+    this.credentialsByKey.set(credentials.accessKey, { ...credentials });
   }
 
   createInstance(input: CreateInstanceInput = {}): InstanceRef {

@@ -175,7 +175,7 @@ export class RocketMQClient {
     const segments = [...this.#tasksPath(instanceId), taskId];
     const page = await this.#transport.send({ method: "GET", segments, signal: requireSignal(ref.signal) }, TaskPageSchema, decodeTaskPage);
     const task = page.tasks.find((t) => t.id === taskId);
-    if (!task) throw new ResponseValidationError({ method: "GET", path: "/" + segments.join("/"), field: "tasks", reason: `expected task ${taskId}, got ${page.tasks.length === 0 ? "none" : page.tasks.map((t) => t.id).join(", ")}` });
+    if (!task) throw new ResponseValidationError({ method: "GET", path: "/" + segments.join("/"), field: "tasks", reason: `expected task ${taskId}, got ${page.tasks.length === 0 ? "none" : this.#transport.maskServerText(page.tasks.map((t) => t.id).join(", "))}` });
     return task;
   }
 

@@ -53,13 +53,18 @@ export class HuaweiCloudApiError extends RocketMQTasksError {
   readonly requestId: string | undefined;
   readonly method: string;
   readonly path: string;
-  /** How many attempts were made before giving up (1 when the error is not retryable). */
+  /** How many attempts were made before giving up (1 when the error is not retryable, 0 when the request was not sent). */
   readonly attempts: number;
-  constructor(init: { status: number; errorCode: string; errorMsg: string; requestId?: string; attempts?: number } & RequestContext) {
+  /**
+   * `notSent`: the request was not sent, because an earlier one with the same credentials got this
+   * answer (a refused access key is not tried again: five failures lock it).
+   */
+  constructor(init: { status: number; errorCode: string; errorMsg: string; requestId?: string; attempts?: number; notSent?: boolean } & RequestContext) {
     super(
       "ERR_API",
       `${init.method} ${init.path} failed with HTTP ${init.status} ${init.errorCode}: ${init.errorMsg}` +
-        (init.requestId ? ` (request id ${init.requestId})` : ""),
+        (init.requestId ? ` (request id ${init.requestId})` : "") +
+        (init.notSent ? "; not sent: an earlier request with these credentials got this answer, and a refused access key is not tried again until the credentials change" : ""),
     );
     this.status = init.status;
     this.errorCode = init.errorCode;
@@ -88,6 +93,25 @@ export class ResponseValidationError extends RocketMQTasksError {
     this.requestId = init.requestId;
     this.method = init.method;
     this.path = init.path;
+  }
+}
+
+/** An answer's body grew past the client's `maxResponseBytes`: the exchange was cancelled and its connection dropped. */
+export class ResponseTooLargeError extends RocketMQTasksError {
+  readonly method: string;
+  readonly path: string;
+  /** The limit, in bytes. */
+  readonly limitBytes: number;
+  constructor(init: { limitBytes: number; declaredBytes?: number } & RequestContext) {
+    super(
+      "ERR_RESPONSE_TOO_LARGE",
+      `${init.method} ${init.path} answered with a body larger than maxResponseBytes (${init.limitBytes} bytes` +
+        (init.declaredBytes !== undefined ? `; it announced ${init.declaredBytes}` : "") +
+        "): the answer was dropped. Raise maxResponseBytes if the API really sends that much.",
+    );
+    this.method = init.method;
+    this.path = init.path;
+    this.limitBytes = init.limitBytes;
   }
 }
 

@@ -26,6 +26,8 @@ export interface ClientOptions {
   retryBudgetMs?: number;
   /** Pages fetched at once by `listAllBackgroundTasks`. Default 4. */
   pageConcurrency?: number;
+  /** The largest answer body accepted, in bytes: past it the answer is dropped with ResponseTooLargeError. Default 4 MiB (a full page of 100 tasks is about 50 kB). */
+  maxResponseBytes?: number;
   /** Skip TLS verification. Env `HW_INSECURE`. Default false. */
   insecure?: boolean;
   /** Receives one line per request attempt (method, path, status, attempt, request id); never a secret. Env `ROCKETMQ_TASKS_DEBUG=1` logs to stderr. */
@@ -45,6 +47,7 @@ export interface ResolvedSettings {
   maxRetries: number;
   retryBudgetMs: number;
   pageConcurrency: number;
+  maxResponseBytes: number;
   insecure: boolean;
   logger: ((line: string) => void) | undefined;
   /** The environment the settings were read from (proxies are read from it too). */
@@ -70,7 +73,50 @@ function optionalString(field: string, value: unknown): string | undefined {
   return nonEmpty(value);
 }
 
+/** What a character is, by code point only: the value may be a secret, so it is never quoted. */
+function describeChar(code: number): string {
+  const names: Record<number, string> = { 0: "a NUL", 9: "a tab", 10: "a line feed", 13: "a carriage return", 32: "a space", 44: "a comma" };
+  return `${names[code] ?? "the character"} (U+${code.toString(16).toUpperCase().padStart(4, "0")})`;
+}
+
+/**
+ * Refuses credentials that cannot travel as they are: the access key goes into the Authorization
+ * header (visible ASCII, no comma, which would split it), the token into X-Security-Token (visible
+ * ASCII), and the secret key into the signature (no control character: a pasted line break). Sent
+ * anyway they fail as connection errors after every retry, or as a malformed Authorization header.
+ */
+function checkCredentialCharacters(credentials: Credentials, names: { accessKey: string; secretKey: string; securityToken: string }, source: string): void {
+  const rules: Array<[keyof typeof names, string | undefined, (code: number) => boolean, string]> = [
+    ["accessKey", credentials.accessKey, (c) => c > 0x20 && c < 0x7f && c !== 0x2c, "an access key is letters and digits"],
+    ["secretKey", credentials.secretKey, (c) => c >= 0x20 && c !== 0x7f && !(c >= 0x80 && c <= 0x9f) && c <= 0xff, "a secret key is letters and digits"],
+    ["securityToken", credentials.securityToken, (c) => c > 0x20 && c < 0x7f, "a security token is printable ASCII"],
+  ];
+  for (const [key, value, allowed, what] of rules) {
+    if (value === undefined) continue;
+    for (let i = 0; i < value.length; i++) {
+      const code = value.codePointAt(i)!;
+      if (!allowed(code)) {
+        throw new ValidationError(
+          names[key],
+          `(from ${source}) contains ${describeChar(code)} at position ${i + 1}, which cannot be sent in an HTTP header`,
+          `Copy it again without line breaks, spaces or other invisible characters (${what}).`,
+        );
+      }
+    }
+  }
+}
+
 function resolveCredentials(options: ClientOptions, env: Env): { credentials: Credentials; source: string } {
+  const found = findCredentials(options, env);
+  const fromEnv = CREDENTIAL_ENV_PAIRS.find(([ak, sk]) => found.source === `env ${ak}/${sk}`);
+  const names = fromEnv
+    ? { accessKey: fromEnv[0], secretKey: fromEnv[1], securityToken: "HW_SECURITY_TOKEN" }
+    : { accessKey: "credentials.accessKey", secretKey: "credentials.secretKey", securityToken: "credentials.securityToken" };
+  checkCredentialCharacters(found.credentials, names, found.source === "options" ? "the given credentials" : `the environment`);
+  return found;
+}
+
+function findCredentials(options: ClientOptions, env: Env): { credentials: Credentials; source: string } {
   if (options.credentials !== undefined) {
     const c = options.credentials;
     // Only the kind of value is named: a string here may well be the secret itself.
@@ -152,6 +198,9 @@ function resolveEndpointAndRegion(options: ClientOptions, env: Env): { endpoint:
 
 const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 
+/** The default largest answer body: far above any page the API sends, far below what hurts a process. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
 function optionalNumberFromEnv(field: string, value: string | undefined): number | undefined {
   const v = nonEmpty(value);
   if (v === undefined) return undefined;
@@ -204,6 +253,7 @@ export function resolveSettings(options: ClientOptions = {}, env: Env = process.
     maxRetries: requireInteger("maxRetries", options.maxRetries ?? optionalNumberFromEnv("HW_MAX_RETRIES", env.HW_MAX_RETRIES) ?? 5, 0, 20),
     retryBudgetMs: requireInteger("retryBudgetMs", options.retryBudgetMs ?? 120_000, 0, 3_600_000),
     pageConcurrency: requireInteger("pageConcurrency", options.pageConcurrency ?? 4, 1, 32),
+    maxResponseBytes: requireInteger("maxResponseBytes", options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, 1024, 1024 ** 3),
     insecure: options.insecure ?? parseBoolean("HW_INSECURE", env.HW_INSECURE) ?? false,
     logger: options.logger ?? (debug ? (line: string) => process.stderr.write(`rocketmq-tasks ${line}\n`) : undefined),
     env,

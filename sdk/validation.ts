@@ -89,6 +89,17 @@ const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{
 
 /** A `Date`, an ISO 8601 time with its zone, or a `YYYYMMDDHHmmss` string (UTC), as a Date. */
 export function requireInstant(field: string, value: unknown): Date {
+  const date = readInstant(value);
+  if (date === undefined) {
+    throw new ValidationError(field, `expected a Date, an ISO 8601 time with a zone or "YYYYMMDDHHmmss" (UTC), got ${describe(value)}`, `Pass e.g. "2024-01-31T23:59:59Z" or a Date.`);
+  }
+  // The API's times are YYYYMMDDHHmmss: an instant it cannot be written as would fail only when sent.
+  const year = date.getUTCFullYear();
+  if (year < 1970 || year > 9999) throw new ValidationError(field, `year ${year} is out of range`, "Pass a time from 1970 to 9999 (UTC).");
+  return date;
+}
+
+function readInstant(value: unknown): Date | undefined {
   if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
   if (typeof value === "string") {
     const api = parseApiTime(value);
@@ -100,7 +111,7 @@ export function requireInstant(field: string, value: unknown): Date {
       if (!Number.isNaN(d.getTime())) return d;
     }
   }
-  throw new ValidationError(field, `expected a Date, an ISO 8601 time with a zone or "YYYYMMDDHHmmss" (UTC), got ${describe(value)}`, `Pass e.g. "2024-01-31T23:59:59Z" or a Date.`);
+  return undefined;
 }
 
 export function requireRecordOfScalars(field: string, value: unknown): Record<string, string | number | boolean> {

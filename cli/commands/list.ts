@@ -1,10 +1,10 @@
 import { ValidationError, filterTasks, type TaskFilters } from "../../sdk";
 import type { KnownTaskStatus } from "../../sdk/schemas";
 import { TaskQueryArgs, judgeArg } from "../../provider/args";
-import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError, flagUsageError, parseCommandLine, parseDuration, parseId, parseInteger, parseParams, parseTime, required } from "../args";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError, flagUsageError, parseCommandLine, parseAgo, parseId, parseInteger, parseParams, parseTime, required } from "../args";
 import { PROGRAM, runCommand, withClient, type Io } from "../command";
 import { EXIT_OK } from "../exit-codes";
-import { paint, taskTable } from "../format";
+import { jsonText, paint, taskTable } from "../format";
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -57,7 +57,7 @@ export function list(argv: string[], io: Io): Promise<number> {
     if (values.since !== undefined && (values.begin !== undefined || values.end !== undefined)) {
       throw new UsageError("--since cannot be combined with --begin or --end");
     }
-    const beginTime = values.since !== undefined ? new Date(now.getTime() - parseDuration(values.since, "since")) : values.begin !== undefined ? parseTime(values.begin, "begin", now) : undefined;
+    const beginTime = values.since !== undefined ? parseAgo(values.since, "since", now) : values.begin !== undefined ? parseTime(values.begin, "begin", now) : undefined;
     const endTime = values.end !== undefined ? parseTime(values.end, "end", now) : undefined;
     if (beginTime && endTime && beginTime > endTime) throw new UsageError("--begin is after --end");
     const statuses = values.status?.map((text) => {
@@ -75,7 +75,7 @@ export function list(argv: string[], io: Io): Promise<number> {
     const tasks = filterTasks(all, filters, limit);
 
     if (values.json) {
-      ctx.io.stdout.write(JSON.stringify(tasks, null, 2) + "\n");
+      ctx.io.stdout.write(jsonText(tasks) + "\n");
       return EXIT_OK;
     }
     if (tasks.length === 0) {

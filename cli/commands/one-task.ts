@@ -2,6 +2,7 @@ import type { RocketMQClient } from "../../sdk";
 import { CONNECTION_OPTIONS, parseCommandLine, parseId, required, requiredIdArgument } from "../args";
 import { runCommand, withClient, type Io } from "../command";
 import { EXIT_OK } from "../exit-codes";
+import { jsonText } from "../format";
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -25,7 +26,7 @@ export function runOneTaskCommand<T>(
     const taskId = requiredIdArgument(positionals[0], "taskId");
     const instanceId = parseId(required(values.instance, "instance"), "instance");
     const result = await withClient(values, ctx, (client) => fetch(client, { instanceId, taskId, signal: io.signal }));
-    ctx.io.stdout.write((values.json ? JSON.stringify(result, null, 2) : render(result, ctx.color)) + "\n");
+    ctx.io.stdout.write((values.json ? jsonText(result) : render(result, ctx.color)) + "\n");
     return EXIT_OK;
   });
 }

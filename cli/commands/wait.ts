@@ -2,7 +2,7 @@ import { AbortError, BackgroundTaskFailedError, TimeoutError, ValidationError, v
 import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError, flagUsageError, parseCommandLine, parseDuration, parseId, parseParams, parseTime, required } from "../args";
 import { PROGRAM, runCommand, withClient, writeError, type Context, type Io } from "../command";
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TASK_FAILED, EXIT_TIMEOUT } from "../exit-codes";
-import { formatDuration, formatElapsed, paint, pollLine, statusStyle, stripAnsi, taskDetails, truncate, waitTarget } from "../format";
+import { formatDuration, formatElapsed, oneLine, paint, pollLine, statusStyle, stripAnsi, taskDetails, truncate, waitTarget } from "../format";
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -82,7 +82,8 @@ export function waitExitCode(error: unknown): number | undefined {
  */
 class ProgressReporter {
   readonly #ctx: Context;
-  readonly startedAt = Date.now();
+  // Elapsed time on the monotonic clock: a step of the wall clock does not show as a jump.
+  readonly startedAt = performance.now();
   #last: PollEvent | undefined;
   #live = false;
   #ticker: NodeJS.Timeout | undefined;
@@ -104,7 +105,7 @@ class ProgressReporter {
   };
 
   #redraw(): void {
-    const event: PollEvent = { polls: this.#last?.polls ?? 0, task: this.#last?.task, changed: false, elapsedMs: Date.now() - this.startedAt };
+    const event: PollEvent = { polls: this.#last?.polls ?? 0, task: this.#last?.task, changed: false, elapsedMs: performance.now() - this.startedAt };
     let line = pollLine(event, this.#ctx.color);
     const width = (this.#ctx.io.columns ?? 0) - 1;
     if (width > 0 && [...stripAnsi(line)].length > width) line = truncate(pollLine(event, false), width);
@@ -153,7 +154,7 @@ export function wait(argv: string[], io: Io): Promise<number> {
       try {
         const task = await waitForBackgroundTask(client, { ...options, onPoll: reporter.onPoll });
         reporter.stop();
-        ctx.io.stdout.write(`${paint(task.status, statusStyle(task.status), ctx.color)}: task ${task.id} (${task.name}) after ${formatElapsed(Date.now() - reporter.startedAt)}\n`);
+        ctx.io.stdout.write(`${paint(oneLine(task.status), statusStyle(task.status), ctx.color)}: task ${oneLine(task.id)} (${oneLine(task.name)}) after ${formatElapsed(performance.now() - reporter.startedAt)}\n`);
         return EXIT_OK;
       } catch (error) {
         reporter.stop();

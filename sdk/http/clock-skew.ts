@@ -16,3 +16,17 @@ export function clockCorrectionFrom401(errorMsg: string, serverDateHeader: strin
   const threshold = /signature expired/i.test(errorMsg) ? EXPIRED_THRESHOLD_MS : SKEW_THRESHOLD_MS;
   return Math.abs(delta) > threshold ? delta : undefined;
 }
+
+// The offset is between this machine's clock and the gateway's, whoever signs: shared by every
+// client of the endpoint, so that concurrent first requests of new clients do not each pay a 401
+// for it (each one counts towards the access key's lockout).
+const offsets = new Map<string, number>();
+
+/** The correction to add to the local clock when signing for this origin, in ms. */
+export function clockOffsetFor(origin: string): number {
+  return offsets.get(origin) ?? 0;
+}
+
+export function learnClockOffset(origin: string, offsetMs: number): void {
+  offsets.set(origin, offsetMs);
+}

@@ -1,12 +1,14 @@
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
-import { AbortError, ConnectionError, HuaweiCloudApiError, ResponseValidationError, TimeoutError } from "../errors";
+import { AbortError, ConnectionError, HuaweiCloudApiError, ResponseTooLargeError, ResponseValidationError, TimeoutError } from "../errors";
 import { ErrorBodySchema } from "../schemas";
 import type { ResolvedSettings } from "../settings";
 import { percentEncode, signRequest, type Credentials } from "../signing";
 import { fullJitterDelay, retryAfterMs, sleep } from "./backoff";
-import { clockCorrectionFrom401 } from "./clock-skew";
+import { admit, authGateKey, type AuthTicket } from "./auth-gate";
+import { clockCorrectionFrom401, clockOffsetFor, learnClockOffset } from "./clock-skew";
 import { createDispatcher } from "./dispatcher";
+import { maskedExcerpt, maskSecrets } from "./mask-secrets";
 import { backOffTogether, throttleKey, throttleWaitMs } from "./throttle";
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -24,6 +26,15 @@ interface Attempt {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The Authorization signature the attempt was sent with: a secret for as long as it is fresh. */
+  signature: string;
+}
+
+/** A 2xx body that is not JSON: on a safe method, a cut or garbled answer that another attempt may get whole. */
+class GarbledBody extends Error {
+  constructor(readonly error: ResponseValidationError) {
+    super(error.message);
+  }
 }
 
 function header(headers: Attempt["headers"], name: string): string | undefined {
@@ -56,9 +67,10 @@ export class Transport {
   readonly #settings: Omit<ResolvedSettings, "credentials">;
   readonly #dispatcher: Dispatcher;
   readonly #throttleKey: string;
+  readonly #authKey: string;
+  readonly #origin: string;
   /** The endpoint's origin and path, ending in one "/". */
   readonly #basePath: string;
-  #clockOffsetMs = 0;
   #closed = false;
 
   constructor(settings: ResolvedSettings) {
@@ -67,12 +79,14 @@ export class Transport {
     this.#settings = rest;
     this.#dispatcher = createDispatcher({ timeoutMs: settings.timeoutMs, insecure: settings.insecure, connections: Math.max(8, settings.pageConcurrency * 2) }, settings.env);
     this.#throttleKey = throttleKey(settings.endpoint.origin, credentials.accessKey);
+    this.#authKey = authGateKey(settings.endpoint.origin, credentials);
+    this.#origin = settings.endpoint.origin;
     this.#basePath = settings.endpoint.origin + settings.endpoint.pathname.replace(/\/+$/, "") + "/";
   }
 
   /** The local clock's correction learnt from the gateway, in ms. */
   get clockOffsetMs(): number {
-    return this.#clockOffsetMs;
+    return clockOffsetFor(this.#origin);
   }
 
   buildUrl(call: Pick<ApiCall, "segments" | "query">): URL {
@@ -92,62 +106,116 @@ export class Transport {
     const url = this.buildUrl(call);
     const ctx = { method: call.method, path: url.pathname };
     const { maxRetries, retryBudgetMs, timeoutMs, logger } = this.#settings;
-    const deadline = Date.now() + retryBudgetMs;
+    // A monotonic clock: a step of the wall clock neither stretches nor cuts the budget.
+    const deadline = performance.now() + retryBudgetMs;
     const retryable = SAFE_METHODS.has(call.method);
     let attempts = 0;
     let skewCorrected = false;
+    // Held across a re-signing for the clock: that retry is the same first contact.
+    let ticket: AuthTicket | undefined;
 
-    for (;;) {
-      // Never past this call's own deadline: if the gateway still throttles then, its 429 is the answer.
-      // A little jitter each, so that clients released at the same moment do not all arrive at once.
-      const throttled = throttleWaitMs(this.#throttleKey);
-      const wait = throttled > 0 ? Math.min(throttled + fullJitterDelay(0), Math.max(0, deadline - Date.now())) : 0;
-      if (wait > 0) await this.#sleep(wait, call.signal);
-      attempts++;
-      // The clock this attempt is signed with: another request may correct it while this one is out.
-      const signedWithOffset = this.#clockOffsetMs;
-      const started = Date.now();
-      let attempt: Attempt;
-      try {
-        attempt = await this.#attempt(url, call, timeoutMs);
-      } catch (err) {
-        if (call.signal?.aborted) throw new AbortError();
-        const timedOut = err instanceof AttemptTimeout;
-        logger?.(`${call.method} ${url.pathname}${url.search} -> ${timedOut ? "timeout" : describeNetworkError(err)} (attempt ${attempts})`);
-        const delay = fullJitterDelay(attempts - 1);
-        if (retryable && attempts <= maxRetries && Date.now() + delay < deadline) {
-          await this.#sleep(delay, call.signal);
-          continue;
+    try {
+      for (;;) {
+        // Never past this call's own deadline: if the gateway still throttles then, its 429 is the answer.
+        // A little jitter each, so that clients released at the same moment do not all arrive at once.
+        const throttled = throttleWaitMs(this.#throttleKey);
+        const wait = throttled > 0 ? Math.min(throttled + fullJitterDelay(0), Math.max(0, deadline - performance.now())) : 0;
+        if (wait > 0) await this.#sleep(wait, call.signal);
+        try {
+          ticket ??= await admit(this.#authKey, ctx, call.signal);
+        } catch (err) {
+          if (err instanceof HuaweiCloudApiError) logger?.(`${call.method} ${url.pathname}${url.search} -> ${err.status} not sent: these credentials were refused earlier (request id ${err.requestId ?? "none"})`);
+          throw err;
         }
-        if (timedOut) throw new TimeoutError(`${call.method} ${url.pathname} got no complete answer within ${timeoutMs} ms, ${attempts} attempt(s)`, timeoutMs);
-        throw new ConnectionError({ ...ctx, reason: describeNetworkError(err), attempts, cause: err });
-      }
-
-      const requestId = header(attempt.headers, "x-request-id");
-      logger?.(`${call.method} ${url.pathname}${url.search} -> ${attempt.status} in ${Date.now() - started} ms (attempt ${attempts}${requestId ? `, request id ${requestId}` : ""})`);
-
-      if (attempt.status >= 200 && attempt.status < 300) return this.#parse(attempt, schema, fastPath, ctx, requestId);
-
-      const error = this.#apiError(attempt, ctx, requestId, attempts);
-      if (attempt.status === 401 && !skewCorrected) {
-        const correction = clockCorrectionFrom401(error.errorMsg, header(attempt.headers, "date"), Date.now() + signedWithOffset);
-        if (correction !== undefined || this.#clockOffsetMs !== signedWithOffset) {
-          // Either this answer shows the skew, or a concurrent request already learnt it: sign again.
-          skewCorrected = true;
-          if (correction !== undefined) this.#clockOffsetMs = signedWithOffset + correction;
-          logger?.(`clock differs from the gateway's by ${Math.round(this.#clockOffsetMs / 1000)} s; signing again with the gateway's time`);
-          continue;
+        attempts++;
+        // The clock this attempt is signed with: another request may correct it while this one is out.
+        const signedWithOffset = clockOffsetFor(this.#origin);
+        const started = performance.now();
+        let attempt: Attempt;
+        try {
+          attempt = await this.#attempt(url, call, timeoutMs, signedWithOffset);
+        } catch (err) {
+          ticket.inconclusive();
+          ticket = undefined;
+          if (call.signal?.aborted) throw new AbortError();
+          if (err instanceof ResponseTooLargeError) {
+            logger?.(`${call.method} ${url.pathname}${url.search} -> ${err.message} (attempt ${attempts})`);
+            throw err;
+          }
+          const timedOut = err instanceof AttemptTimeout;
+          logger?.(`${call.method} ${url.pathname}${url.search} -> ${timedOut ? "timeout" : describeNetworkError(err)} (attempt ${attempts})`);
+          const delay = fullJitterDelay(attempts - 1);
+          if (retryable && attempts <= maxRetries && performance.now() + delay < deadline) {
+            await this.#sleep(delay, call.signal);
+            continue;
+          }
+          if (timedOut) throw new TimeoutError(`${call.method} ${url.pathname} got no complete answer within ${timeoutMs} ms, ${attempts} attempt(s)`, timeoutMs);
+          throw new ConnectionError({ ...ctx, reason: describeNetworkError(err), attempts, cause: err });
         }
+
+        const requestId = this.#requestId(attempt);
+        logger?.(`${call.method} ${url.pathname}${url.search} -> ${attempt.status} in ${Math.round(performance.now() - started)} ms (attempt ${attempts}${requestId ? `, request id ${requestId}` : ""})`);
+
+        if (attempt.status >= 200 && attempt.status < 300) {
+          ticket.confirmed();
+          ticket = undefined;
+          try {
+            return this.#parse(attempt, schema, fastPath, ctx, requestId, retryable);
+          } catch (err) {
+            if (!(err instanceof GarbledBody)) throw err;
+            // Cut or garbled on the way: transient, like a reset connection.
+            const delay = fullJitterDelay(attempts - 1);
+            if (attempts <= maxRetries && performance.now() + delay < deadline) {
+              logger?.(`${call.method} ${url.pathname}${url.search} -> a body that is not JSON; asking again (attempt ${attempts})`);
+              await this.#sleep(delay, call.signal);
+              continue;
+            }
+            throw err.error;
+          }
+        }
+
+        const error = this.#apiError(attempt, ctx, requestId, attempts);
+        if (attempt.status === 401 && !skewCorrected) {
+          const correction = clockCorrectionFrom401(error.errorMsg, header(attempt.headers, "date"), Date.now() + signedWithOffset);
+          if (correction !== undefined || clockOffsetFor(this.#origin) !== signedWithOffset) {
+            // Either this answer shows the skew, or a concurrent request already learnt it: sign again.
+            skewCorrected = true;
+            if (correction !== undefined) learnClockOffset(this.#origin, signedWithOffset + correction);
+            logger?.(`clock differs from the gateway's by ${Math.round(clockOffsetFor(this.#origin) / 1000)} s; signing again with the gateway's time`);
+            continue;
+          }
+        }
+        if (attempt.status === 401) ticket.refused(error);
+        else ticket.inconclusive();
+        ticket = undefined;
+        const after = attempt.status === 429 ? retryAfterMs(header(attempt.headers, "retry-after")) : undefined;
+        const delay = after ?? fullJitterDelay(attempts - 1);
+        // A 429 is about the access key, not this call: every client using it waits, whether or not
+        // this call retries (bounded, so one large Retry-After cannot stall later calls past their budgets).
+        if (attempt.status === 429) backOffTogether(this.#throttleKey, Math.min(delay, retryBudgetMs));
+        if (!retryable || !RETRYABLE_STATUS.has(attempt.status) || attempts > maxRetries) throw error;
+        if (performance.now() + delay >= deadline) throw error;
+        if (attempt.status !== 429) await this.#sleep(delay, call.signal);
       }
-      const after = attempt.status === 429 ? retryAfterMs(header(attempt.headers, "retry-after")) : undefined;
-      const delay = after ?? fullJitterDelay(attempts - 1);
-      // A 429 is about the access key, not this call: every client using it waits, whether or not
-      // this call retries (bounded, so one large Retry-After cannot stall later calls past their budgets).
-      if (attempt.status === 429) backOffTogether(this.#throttleKey, Math.min(delay, retryBudgetMs));
-      if (!retryable || !RETRYABLE_STATUS.has(attempt.status) || attempts > maxRetries) throw error;
-      if (Date.now() + delay >= deadline) throw error;
-      if (attempt.status !== 429) await this.#sleep(delay, call.signal);
+    } finally {
+      ticket?.inconclusive();
     }
+  }
+
+  /** Server text the caller puts into an error: this client's secrets masked out, at most `max` characters. */
+  maskServerText(text: string, max = 200): string {
+    return maskedExcerpt(text, max, [this.#credentials.secretKey, this.#credentials.securityToken ?? ""]);
+  }
+
+  /** The answer's request id, as safe to show as the rest of the server's text. */
+  #requestId(attempt: Attempt): string | undefined {
+    const id = header(attempt.headers, "x-request-id");
+    return id === undefined ? undefined : maskedExcerpt(id, 80, this.#secrets(attempt));
+  }
+
+  /** Every secret of this client, and the signature the attempt was sent with: masked out of server text. */
+  #secrets(attempt: Attempt): string[] {
+    return [this.#credentials.secretKey, this.#credentials.securityToken ?? "", attempt.signature];
   }
 
   /**
@@ -155,12 +223,14 @@ export class Transport {
    * decoded once, with none of the stream machinery a response body object brings (most of a page's
    * cost before its JSON is parsed). Settles exactly once: answer, error, timeout or the caller's abort.
    */
-  #attempt(url: URL, call: ApiCall, timeoutMs: number): Promise<Attempt> {
+  #attempt(url: URL, call: ApiCall, timeoutMs: number, clockOffsetMs: number): Promise<Attempt> {
     const headers = signRequest(
       { method: call.method, url, headers: { "Content-Type": "application/json", "X-Project-Id": this.#settings.projectId } },
       this.#credentials,
-      { date: new Date(Date.now() + this.#clockOffsetMs) },
+      { date: new Date(Date.now() + clockOffsetMs) },
     );
+    const signature = /Signature=([0-9a-f]+)/i.exec(headers.Authorization)?.[1] ?? "";
+    const maxBytes = this.#settings.maxResponseBytes;
     if (call.signal?.aborted) return Promise.reject(new AbortError());
     // A signal of its own per attempt: many concurrent attempts on one caller's signal would each
     // add a listener to it (and trip Node's MaxListeners warning); a derived signal adds none.
@@ -171,6 +241,7 @@ export class Transport {
       let status = 0;
       let responseHeaders: Attempt["headers"] = {};
       const chunks: Buffer[] = [];
+      let received = 0;
       // The timer is cleared on the first settlement: its absence means the attempt has ended.
       const settle = (error: Error | undefined, attempt?: Attempt) => {
         if (timer === undefined) return;
@@ -199,11 +270,21 @@ export class Transport {
         onResponseStart: (_c, statusCode, h) => {
           status = statusCode;
           responseHeaders = h;
+          const declared = Number(header(h, "content-length"));
+          if (declared > maxBytes) stop(new ResponseTooLargeError({ method: call.method, path: url.pathname, limitBytes: maxBytes, declaredBytes: declared }));
         },
         onResponseData: (_c, chunk) => {
+          // Counted as it arrives: past the limit the exchange is cancelled (and its connection
+          // dropped), so a body that never ends costs at most the limit.
+          received += chunk.length;
+          if (received > maxBytes) {
+            chunks.length = 0;
+            stop(new ResponseTooLargeError({ method: call.method, path: url.pathname, limitBytes: maxBytes }));
+            return;
+          }
           chunks.push(chunk);
         },
-        onResponseEnd: () => settle(undefined, { status, headers: responseHeaders, body: decodeUtf8(chunks) }),
+        onResponseEnd: () => settle(undefined, { status, headers: responseHeaders, body: decodeUtf8(chunks), signature }),
         onResponseError: (_c, error) => {
           const code = (error as { code?: string }).code;
           const timedOut = code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT";
@@ -224,6 +305,7 @@ export class Transport {
     fastPath: ((json: unknown) => z.output<S> | undefined) | undefined,
     ctx: { method: string; path: string },
     requestId: string | undefined,
+    retryable: boolean,
   ): z.output<S> {
     let json: unknown;
     if (attempt.status === 204 || attempt.body === "") json = {};
@@ -231,7 +313,8 @@ export class Transport {
       try {
         json = JSON.parse(attempt.body);
       } catch {
-        throw new ResponseValidationError({ ...ctx, field: "(body)", reason: `not JSON (${attempt.body.length} bytes starting ${JSON.stringify(attempt.body.slice(0, 40))})`, requestId });
+        const error = new ResponseValidationError({ ...ctx, field: "(body)", reason: `not JSON (${attempt.body.length} bytes starting ${JSON.stringify(maskedExcerpt(attempt.body, 40, this.#secrets(attempt)))})`, requestId });
+        throw retryable ? new GarbledBody(error) : error;
       }
     }
     const fast = fastPath?.(json);
@@ -252,14 +335,19 @@ export class Transport {
     } catch {
       // A proxy or load balancer may answer with HTML or plain text: keep a short excerpt below.
     }
-    const errorMsg = fields.errorMsg ?? (attempt.body.trim().slice(0, 200) || `HTTP ${attempt.status} with an empty body`);
+    // Masked before it is cut: a secret split by the cut would leave a piece behind. The gateway
+    // echoes its canonical request on a signature mismatch, signed headers included; a proxy's page
+    // may quote any header (only a short excerpt of a body that is not the API's JSON is kept).
+    const errorMsg =
+      fields.errorMsg !== undefined
+        ? maskedExcerpt(redactTokenHeader(fields.errorMsg), 2000, this.#secrets(attempt))
+        : maskedExcerpt(attempt.body, 120, this.#secrets(attempt)) || `HTTP ${attempt.status} with an empty body`;
     return new HuaweiCloudApiError({
       ...ctx,
       status: attempt.status,
-      errorCode: fields.errorCode ?? "UNKNOWN",
-      // The gateway echoes its canonical request on a signature mismatch, signed headers included.
-      errorMsg: redactSecrets(errorMsg, this.#credentials),
-      requestId: headerRequestId ?? fields.requestId,
+      errorCode: fields.errorCode === undefined ? "UNKNOWN" : maskedExcerpt(fields.errorCode, 80, this.#secrets(attempt)),
+      errorMsg,
+      requestId: headerRequestId ?? (fields.requestId === undefined ? undefined : maskedExcerpt(fields.requestId, 80, this.#secrets(attempt))),
       attempts,
     });
   }
@@ -279,13 +367,14 @@ export class Transport {
   }
 }
 
-/** Removes the secret key and the security token from text that came back from the server. */
+/** The gateway's echo of a signed X-Security-Token header, whatever token it holds. */
+function redactTokenHeader(text: string): string {
+  return text.replace(/(x-security-token:)[^|\n]*/gi, "$1[redacted]");
+}
+
+/** Removes the secret key and the security token (whole or any piece of 8+ characters) from text that came back from the server. */
 export function redactSecrets(text: string, credentials: Credentials): string {
-  let out = text.replace(/(x-security-token:)[^|\n]*/gi, "$1[redacted]");
-  for (const secret of [credentials.secretKey, credentials.securityToken]) {
-    if (secret) out = out.split(secret).join("[redacted]");
-  }
-  return out;
+  return maskSecrets(redactTokenHeader(text), [credentials.secretKey, credentials.securityToken]);
 }
 
 class AttemptTimeout extends Error {

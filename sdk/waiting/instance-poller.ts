@@ -26,11 +26,11 @@ export interface PollResult {
 export interface PollSubscriber {
   /** Only tasks created at or after this instant interest the subscriber (narrows the query). */
   readonly createdAfter: Date | undefined;
-  /** When this subscriber next wants fresh data (ms epoch). */
+  /** When this subscriber next wants fresh data (performance.now() ms: a step of the wall clock moves no poll). */
   nextPollAt: number;
   /** Called with the first page of a poll, before `deliver`: what else this subscriber needs. */
   needs(page: readonly BackgroundTask[]): PollNeeds | undefined;
-  /** `sentAt`: when the request that fetched the first page went out (ms epoch). */
+  /** `sentAt`: when the request that fetched the first page went out (performance.now() ms). */
   deliver(result: PollResult, sentAt: number): void;
   /** The first page could not be fetched. */
   fail(error: unknown): void;
@@ -108,7 +108,7 @@ export class InstancePoller {
     for (const s of this.#subscribers) due = Math.min(due, s.nextPollAt);
     clearTimeout(this.#timer);
     // #poll catches everything it awaits; the catch is a last guard against an unhandled rejection.
-    this.#timer = setTimeout(() => void this.#poll().catch(() => undefined), Math.max(0, due - Date.now()));
+    this.#timer = setTimeout(() => void this.#poll().catch(() => undefined), Math.max(0, due - performance.now()));
   }
 
   async #poll(): Promise<void> {
@@ -127,7 +127,7 @@ export class InstancePoller {
       this.#polls++;
       // Intervals run from request to request: timed from the answer, every round trip would be added
       // to the period and a success would be seen up to two round trips late.
-      const sentAt = Date.now();
+      const sentAt = performance.now();
       let page: readonly BackgroundTask[];
       try {
         page = await this.#source.listNewest(beginTime, signal);

@@ -140,7 +140,7 @@ export function waitForBackgroundTask(client: RocketMQClient, options: WaitForBa
   const what = describeWaitTarget(matcher);
 
   return new Promise<BackgroundTask>((resolve, reject) => {
-    const started = Date.now();
+    const started = performance.now();
     let interval = baseMs;
     let polls = 0;
     let last: BackgroundTask | undefined;
@@ -174,7 +174,7 @@ export function waitForBackgroundTask(client: RocketMQClient, options: WaitForBa
       if (task) last = task;
       if (onPoll) {
         try {
-          onPoll({ polls, elapsedMs: Date.now() - started, task, changed });
+          onPoll({ polls, elapsedMs: performance.now() - started, task, changed });
         } catch (error) {
           // The callback's failure ends this wait only, with its own error.
           return finish(error);
@@ -189,7 +189,7 @@ export function waitForBackgroundTask(client: RocketMQClient, options: WaitForBa
 
     const failed = (error: unknown) => {
       if (settled) return;
-      subscriber.nextPollAt = Date.now() + interval;
+      subscriber.nextPollAt = performance.now() + interval;
       lastError = error;
       failures++;
       if (classifyPollError(error) === "fatal" || failures >= MAX_CONSECUTIVE_POLL_FAILURES) finish(error);
@@ -204,7 +204,7 @@ export function waitForBackgroundTask(client: RocketMQClient, options: WaitForBa
 
     const subscriber: PollSubscriber = {
       createdAfter: matcher.createdAfter,
-      nextPollAt: Date.now(),
+      nextPollAt: performance.now(),
       needs(page): PollNeeds | undefined {
         const found = newestMatch(page, matcher);
         if (found) plan = { kind: "page", task: found };
@@ -223,7 +223,7 @@ export function waitForBackgroundTask(client: RocketMQClient, options: WaitForBa
         // Timed from the request, so a round trip does not stretch the period; but at least a quarter
         // interval (at most 250 ms) after the answer, so that an API slower than the interval is not
         // polled back to back, which would only add to its load.
-        subscriber.nextPollAt = Math.max(sentAt + interval, Date.now() + Math.min(interval, 1000) / 4);
+        subscriber.nextPollAt = Math.max(sentAt + interval, performance.now() + Math.min(interval, 1000) / 4);
         interval = nextInterval(interval, capMs);
         let task: BackgroundTask | undefined;
         switch (current.kind) {

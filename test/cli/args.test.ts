@@ -173,3 +173,18 @@ describe("parseCommandLine", () => {
     expect(wantsHelp(["--instance", "x"])).toBe(false);
   });
 });
+
+describe("times before 1970 and object-internal param keys", () => {
+  it("parseTime and parseAgo refuse instants the API cannot write, naming the flag", () => {
+    const now = new Date(Date.UTC(2024, 0, 1));
+    expect(() => parseTime("30000d", "since", now)).toThrow(/--since: .*1970/);
+    expect(() => parseTime("1960-01-01", "begin", now)).toThrow(/--begin: .*1970/);
+    expect(parseTime("1970-01-01", "begin", now).toISOString()).toBe("1970-01-01T00:00:00.000Z");
+  });
+
+  it("parseParams keeps __proto__ and constructor as plain keys", () => {
+    const params = parseParams(["__proto__=x", "constructor=y"])!;
+    expect(Object.keys(params)).toEqual(["__proto__", "constructor"]);
+    expect(params["__proto__"]).toBe("x");
+  });
+});

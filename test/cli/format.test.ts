@@ -5,6 +5,8 @@ import {
   formatDuration,
   formatElapsed,
   formatTime,
+  jsonText,
+  oneLine,
   paint,
   pollLine,
   progressReport,
@@ -168,5 +170,25 @@ describe("compactJson", () => {
     const text = compactJson(value);
     expect(JSON.parse(text)).toEqual(value);
     expect(text).toContain('    { "time": "2024-01-01T00:00:00.000Z", "name": "a,b", "status": "SUCCESS" },');
+  });
+});
+
+describe("server text made printable", () => {
+  it("oneLine drops every C0 and C1 control character (U+009B included) and folds line breaks", () => {
+    expect(oneLine("a\u001b]0;t\u0007b\u009b2Jc\r\nd\u0085e\tf\u0000\u007f")).toBe("a]0;tb2Jc d e f");
+    for (let c = 0; c <= 0x9f; c++) if (c < 0x20 || c >= 0x7f) expect(oneLine(`x${String.fromCharCode(c)}y`)).toMatch(/^x ?y$/);
+  });
+
+  it("pollLine shows a hostile status and name on one line, without control characters", () => {
+    const line = pollLine({ polls: 2, elapsedMs: 1000, task: { id: "t1", name: "n\u009bK", status: "EXECUTING\r\nSUCCESS" } }, false);
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(line).toContain("EXECUTING SUCCESS");
+  });
+
+  it("jsonText escapes DEL and C1 characters, and stays the same JSON", () => {
+    const value = { name: "a\u009bb\u007fc\u001b" };
+    const text = jsonText(value);
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(JSON.parse(text)).toEqual(value);
   });
 });

@@ -39,12 +39,12 @@ describe("unparsable HTTP is answered (or dropped) and the server keeps serving"
   });
 
   test("a huge header gets 431", async () => {
-    const answer = await rawExchange(port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(64 * 1024)}\r\n\r\n`);
+    const answer = await rawExchange(port, `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${"a".repeat(64 * 1024)}\r\n\r\n`);
     expect(answer).toMatch(/^HTTP\/1\.1 431 /);
   });
 
   test("a header with invalid characters gets 400", async () => {
-    const answer = await rawExchange(port, "GET / HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n");
+    const answer = await rawExchange(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: y\r\n\r\n");
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
   });
 
@@ -59,10 +59,10 @@ describe("unparsable HTTP is answered (or dropped) and the server keeps serving"
   });
 
   test("an absolute-form request target and an asterisk target are answered with JSON errors", async () => {
-    const absolute = await rawExchange(port, `GET http://example.invalid${tasksPath(emulator)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    const absolute = await rawExchange(port, `GET http://example.invalid${tasksPath(emulator)} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
     expect(absolute).toMatch(/^HTTP\/1\.1 401 /);
     expect(absolute).toContain("APIGW.0301");
-    const asterisk = await rawExchange(port, "OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const asterisk = await rawExchange(port, "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     expect(asterisk).toMatch(/^HTTP\/1\.1 404 /);
     expect(asterisk).toContain("APIGW.0101");
   });
@@ -77,7 +77,7 @@ describe("bodies", () => {
   test("a client that goes away in the middle of a body is no error", async () => {
     await new Promise<void>((resolve) => {
       const socket = connect(port, "127.0.0.1", () => {
-        socket.write(`DELETE ${tasksPath(emulator, "/x")} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"partial":`);
+        socket.write(`DELETE ${tasksPath(emulator, "/x")} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n{"partial":`);
         setTimeout(() => {
           socket.destroy();
           resolve();
@@ -89,7 +89,7 @@ describe("bodies", () => {
   });
 
   test("a body over 12 MB is 413 APIGW.0201 and the connection closes", async () => {
-    const answer = await rawExchange(port, `DELETE ${tasksPath(emulator, "/x")} HTTP/1.1\r\nHost: x\r\nContent-Length: ${13 * 1024 * 1024}\r\n\r\n{}`);
+    const answer = await rawExchange(port, `DELETE ${tasksPath(emulator, "/x")} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${13 * 1024 * 1024}\r\n\r\n{}`);
     expect(answer).toMatch(/^HTTP\/1\.1 413 /);
     expect(answer).toContain("APIGW.0201");
     expect(answer).toMatch(/connection: close/i);
@@ -98,7 +98,7 @@ describe("bodies", () => {
   test("a chunked admin body over 1 MB is 413", async () => {
     const chunk = "a".repeat(256 * 1024);
     const chunks = Array.from({ length: 5 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`).join("");
-    const answer = await rawExchange(port, `POST /_emulator/instances HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}0\r\n\r\n`);
+    const answer = await rawExchange(port, `POST /_emulator/instances HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}0\r\n\r\n`);
     expect(answer).toMatch(/^HTTP\/1\.1 413 /);
   });
 });

@@ -7,12 +7,14 @@
 //
 // The inputs that once got through (bottom of the file) stay as regression tests.
 import { spawnSync } from "node:child_process";
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from "node:net";
 import * as path from "node:path";
 import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { BackgroundTaskGate, getBackgroundTasks, getBackgroundTasksOutput } from "../../provider";
 import { main } from "../../cli/main";
-import { RocketMQClient, ValidationError, signRequest, waitForBackgroundTask, type ClientOptions } from "../../sdk";
+import { checkGate, configureGate, createGate } from "../../provider/gate-runtime";
+import { RocketMQClient, ValidationError, signRequest, validateWaitOptions, waitForBackgroundTask, type ClientOptions } from "../../sdk";
 import { installMocks, type RegisteredResource } from "../provider/helpers/mocks";
 import { ensureBuilt } from "../cli/helpers";
 import { clientOf, figures, finalChecks, outcome, reportFigures, requestsSince, startTracked, type Outcome, type TrackedEmulator } from "./helpers";
@@ -700,5 +702,141 @@ describe("bugs found by this suite, now fixed", () => {
     expect(await main(["list", "--instance", emu.instanceId, "--status", "RUNNING"], io)).toBe(64);
     expect(out.stderr).toContain("--status");
     expect(requestsSince(emu, mark)).toEqual([]);
+  });
+});
+
+describe("credentials with characters a header cannot carry", () => {
+  // An endpoint that counts connections: "no connection attempt" is then a fact, not an inference.
+  let connections = 0;
+  let endpoint: string;
+  let server: NetServer;
+  beforeAll(async () => {
+    server = createNetServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  const GOOD = { accessKey: "AKGOODCREDENTIALS001", secretKey: "a-good-secret-key-0123456789", securityToken: "a-good-token-0123456789" };
+  const BAD: Array<["accessKey" | "secretKey" | "securityToken", string, string]> = [
+    ["accessKey", "AK\nINJECTED", "a line feed"],
+    ["accessKey", "AK\r\nX-Evil: 1", "a carriage return"],
+    ["accessKey", "AK\u0000NUL", "a NUL"],
+    ["accessKey", "AK WITH SPACE", "a space"],
+    ["accessKey", "AK,Signature=x", "a comma"],
+    ["accessKey", "AK\tTAB", "a tab"],
+    ["accessKey", "AKé", "U+00E9"],
+    ["secretKey", "secret\nwith-a-line-break", "a line feed"],
+    ["secretKey", "secret\u0000nul", "a NUL"],
+    ["secretKey", "secret\u4e2d", "U+4E2D"],
+    ["secretKey", "secret\u0085next-line", "U+0085"],
+    ["securityToken", "token\r\nX-Evil: 1", "a carriage return"],
+    ["securityToken", "token\u0000", "a NUL"],
+    ["securityToken", "token with space", "a space"],
+    ["securityToken", "token\u4e2d", "U+4E2D"],
+  ];
+  const ENV_NAME = { accessKey: "HW_ACCESS_KEY", secretKey: "HW_SECRET_KEY", securityToken: "HW_SECURITY_TOKEN" } as const;
+  const envOf = (creds: typeof GOOD) => ({ HW_DMS_ENDPOINT: endpoint, HW_PROJECT_ID: "p1", HW_ACCESS_KEY: creds.accessKey, HW_SECRET_KEY: creds.secretKey, HW_SECURITY_TOKEN: creds.securityToken });
+
+  /** The error of `fn`: a ValidationError naming `field`, saying what the character is, quoting no secret. */
+  async function refused(fn: () => unknown, field: string, what: string, value: string): Promise<void> {
+    figures.inputsTried++;
+    const o = await outcome(async () => fn());
+    const error = o.ok ? undefined : o.error;
+    expect({ field, error: error instanceof ValidationError ? "ValidationError" : String(error) }).toEqual({ field, error: "ValidationError" });
+    const e = error as ValidationError;
+    expect(e.field).toBe(field);
+    expect(e.message).toContain(what);
+    expect(e.message).toMatch(/from (the given credentials|the environment)/);
+    expect(e.message).not.toContain(value);
+  }
+
+  it.each(BAD)("%s %j: ValidationError naming the setting and its source, from every entry point, with no connection attempt", async (key, value, what) => {
+    const creds = { ...GOOD, [key]: value };
+    const options = { endpoint, projectId: "p1", credentials: creds };
+    await refused(() => new RocketMQClient(options, {}), `credentials.${key}`, what, value);
+    await refused(() => new RocketMQClient({}, envOf(creds)), ENV_NAME[key], what, value);
+    await refused(() => getBackgroundTasks({ instanceId: "i1", endpoint, projectId: "p1", credentials: creds }), `credentials.${key}`, what, value);
+    // The gate: the stack's config handed to its provider, then a create.
+    configureGate({ get: (k) => ({ "huaweicloud:accessKey": creds.accessKey, "huaweicloud:secretKey": creds.secretKey, "huaweicloud:securityToken": creds.securityToken, "huaweicloud:projectId": "p1", "huaweicloud:endpoints": JSON.stringify({ dms: endpoint }) })[k] });
+    try {
+      await refused(() => createGate({ instanceId: "i1", taskId: "t1", timeoutSeconds: 5, pollIntervalSeconds: 1 }), `credentials.${key}`, what, value);
+    } finally {
+      configureGate(undefined);
+    }
+    // The command line: a bad setting from the environment exits 3 with one line naming it.
+    let out = "";
+    const code = await main(["list", "--instance", "i1"], { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) }, env: envOf(creds), isTTY: false });
+    expect(code).toBe(3);
+    expect(out).toContain(ENV_NAME[key]);
+    expect(out).toContain("ValidationError");
+    expect(out).not.toContain(value);
+    expect(connections).toBe(0);
+  });
+
+  it("the same credentials without the bad character are accepted (and do connect)", async () => {
+    const c = new RocketMQClient({ endpoint, projectId: "p1", credentials: GOOD, maxRetries: 0 }, {});
+    await outcome(() => c.listBackgroundTasks({ instanceId: "i1" }));
+    await c.close();
+    expect(connections).toBeGreaterThan(0);
+    connections = 0;
+  });
+});
+
+describe("times the API cannot write, and param keys that look like object internals", () => {
+  const cli = async (argv: string[]) => {
+    let out = "";
+    const env = { HW_DMS_ENDPOINT: emu.url, HW_PROJECT_ID: emu.projectId, HW_ACCESS_KEY: emu.credentials.accessKey, HW_SECRET_KEY: emu.credentials.secretKey };
+    const code = await main(argv, { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) }, env, isTTY: false });
+    return { code, out };
+  };
+
+  it.each([
+    [["list", "--instance", "i1", "--since", "30000d"], "--since"],
+    [["list", "--instance", "i1", "--begin", "1960-01-01"], "--begin"],
+    [["list", "--instance", "i1", "--end", "19691231235959"], "--end"],
+    [["wait", "--instance", "i1", "--name", "restartInstance", "--created-after", "1969-12-31T23:59:59Z"], "--created-after"],
+    [["wait", "--instance", "i1", "--name", "restartInstance", "--created-after", "40000d"], "--created-after"],
+  ])("rocketmq-tasks %j: exit 64 naming %s, no request", async (argv, flag) => {
+    figures.inputsTried++;
+    const mark = requestsSince(emu, 0).length;
+    const r = await cli(argv);
+    expect(r.code).toBe(64);
+    expect(r.out).toContain(flag);
+    expect(r.out).toMatch(/1970/);
+    expect(requestsSince(emu, mark)).toHaveLength(0);
+  });
+
+  it.each([new Date(Date.UTC(1969, 11, 31, 23, 59, 59)), "1960-01-01T00:00:00Z", new Date(Date.UTC(10000, 0, 1)), "19691231000000"])(
+    "createdAfter %p: refused by validateWaitOptions and by the gate's check (preview), not first at create",
+    async (createdAfter) => {
+      figures.inputsTried += 2;
+      const error = (() => {
+        try {
+          validateWaitOptions({ instanceId: emu.instanceId, name: "restartInstance", createdAfter });
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({ field: "createdAfter" });
+      const iso = createdAfter instanceof Date ? createdAfter.toISOString() : createdAfter;
+      const check = checkGate({}, { instanceId: emu.instanceId, taskName: "restartInstance", createdAfter: iso });
+      expect(check.failures.map((f) => f.property)).toContain("createdAfter");
+    },
+  );
+
+  it("--param __proto__=x is a key like any other: a task without that param does not satisfy the wait", async () => {
+    emu.state.createTask(emu.instanceId, { name: "restartInstance", status: "SUCCESS", params: { other: "y" } });
+    const r = await cli(["wait", "--instance", emu.instanceId, "--name", "restartInstance", "--param", "__proto__=x", "--interval", "20ms", "--timeout", "300ms"]);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain("__proto__=x");
+    const plain = await cli(["wait", "--instance", emu.instanceId, "--name", "restartInstance", "--param", "other=y", "--interval", "20ms", "--timeout", "2s"]);
+    expect(plain.code).toBe(0);
   });
 });

@@ -1,7 +1,12 @@
 // Promise 2, "never loops, never hangs": a server that ignores `start`, one that over-counts, empty
 // pages, answers that never finish and a task that never leaves EXECUTING each end within a bound
 // measured here, with the documented error class, after a bounded number of requests.
+import { execFile } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import * as path from "node:path";
 import { EmulatorAdmin, generatedSeed } from "../../emulator";
+import { ROOT, ensureBuilt } from "../cli/helpers";
 import { HuaweiCloudApiError, IncompleteListError, ResponseValidationError, TimeoutError, waitForBackgroundTask } from "../../sdk";
 import { clientOf, failure, finalChecks, outcome, reportFigures, requestsSince, startTracked, type TrackedEmulator } from "./helpers";
 
@@ -88,12 +93,12 @@ describe("listings always end", () => {
     expect(run.ms).toBeLessThan(3_000);
   });
 
-  it("a cut-off 200 body: ResponseValidationError at once (not retried, not looped)", async () => {
+  it("a 200 body cut off every time: ResponseValidationError after the retries (1 + maxRetries requests), never a loop", async () => {
     await admin.setFault({ mode: "malformed" });
-    const run = await measured(() => clientOf(emu, { maxRetries: 5 }).listAllBackgroundTasks({ instanceId: emu.instanceId }));
+    const run = await measured(() => clientOf(emu, { maxRetries: 2 }).listAllBackgroundTasks({ instanceId: emu.instanceId }));
     expect(failure(run)).toBeInstanceOf(ResponseValidationError);
-    expect(run.requests).toHaveLength(1);
-    expect(run.ms).toBeLessThan(1_000);
+    expect(run.requests).toHaveLength(3);
+    expect(run.ms).toBeLessThan(3_000);
   });
 });
 
@@ -186,5 +191,127 @@ describe("waits always end", () => {
     expect(failure(run)).toMatchObject({ timeoutMs: 500 });
     expect(run.ms).toBeLessThan(500 + 700);
     await admin.clearFaults();
+  });
+});
+
+describe("answers that never stop growing end at maxResponseBytes", () => {
+  const GIB = 1024 ** 3;
+  /**
+   * A server whose 200 body is 1 GiB of JSON white space (chunked, or with a declared length), sent
+   * as fast as the client reads it. Counts what it managed to write and whether the client hung up.
+   */
+  async function streamingServer(declareLength: boolean) {
+    const stats = { written: 0, closed: false };
+    const server = createServer((req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json", ...(declareLength ? { "Content-Length": String(GIB) } : {}) });
+      res.socket?.on("close", () => (stats.closed = true));
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (stats.written < GIB && !res.destroyed) {
+          stats.written += chunk.length;
+          if (!res.write(chunk)) return void res.once("drain", pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { url, stats, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
+  }
+
+  /** A client in a child process (so that its memory is measured alone) reads one page from `url`. */
+  function readInChild(url: string, maxResponseBytes?: number): Promise<{ name: string; message: string; limitBytes: number; maxRssBytes: number; ms: number }> {
+    ensureBuilt();
+    const script = `
+      const { RocketMQClient } = require(${JSON.stringify(path.join(ROOT, "dist", "sdk"))});
+      const client = new RocketMQClient({ endpoint: ${JSON.stringify(url)}, projectId: "p1", credentials: { accessKey: "AK1", secretKey: "SK1" }, maxRetries: 0, timeoutMs: 60000${maxResponseBytes ? `, maxResponseBytes: ${maxResponseBytes}` : ""} }, {});
+      const started = performance.now();
+      client.listBackgroundTasks({ instanceId: "i1" }).then(
+        () => process.stdout.write(JSON.stringify({ name: "none" })),
+        (e) => process.stdout.write(JSON.stringify({ name: e.name, message: e.message, limitBytes: e.limitBytes, maxRssBytes: process.resourceUsage().maxRSS * 1024, ms: performance.now() - started })),
+      ).finally(() => client.close());`;
+    return new Promise((resolve, reject) => {
+      execFile(process.execPath, ["-e", script], { timeout: 60_000 }, (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout))));
+    });
+  }
+
+  it.each([
+    ["chunked, no length announced", false],
+    ["a length of 1 GiB announced", true],
+  ])("a 1 GiB body (%s): ResponseTooLargeError naming the 4 MiB default, the connection dropped, client RSS under 200 MB", async (_name, declared) => {
+    const server = await streamingServer(declared);
+    try {
+      const result = await readInChild(server.url);
+      expect(result).toMatchObject({ name: "ResponseTooLargeError", limitBytes: 4 * 1024 * 1024 });
+      expect(result.message).toContain("maxResponseBytes (4194304 bytes");
+      expect(result.maxRssBytes).toBeLessThan(200 * 1024 * 1024);
+      // The client hung up long before the end: the server wrote a small part of the gigabyte.
+      for (let i = 0; i < 50 && !server.stats.closed; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(server.stats.closed).toBe(true);
+      expect(server.stats.written).toBeLessThan(GIB / 4);
+      console.log(`RELIABILITY bounds: 1 GiB body (${_name}) refused after ${Math.round(result.ms)} ms, client max RSS ${Math.round(result.maxRssBytes / 2 ** 20)} MiB, server wrote ${Math.round(server.stats.written / 2 ** 20)} MiB`);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it("the limit is a client option: 64 KiB refuses a 1 GiB body within its first megabyte", async () => {
+    const server = await streamingServer(false);
+    try {
+      const result = await readInChild(server.url, 64 * 1024);
+      expect(result).toMatchObject({ name: "ResponseTooLargeError", limitBytes: 64 * 1024 });
+      expect(result.message).toContain("maxResponseBytes (65536 bytes");
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it("an emulator page of 100 tasks is far below the default", async () => {
+    const page = await clientOf(emu, { maxResponseBytes: 256 * 1024 }).listBackgroundTasks({ instanceId: emu.instanceId, limit: 100 });
+    expect(page.tasks).toHaveLength(100);
+  });
+});
+
+describe("a wall clock that steps backward moves no deadline and no poll", () => {
+  const realNow = Date.now;
+  afterEach(() => {
+    Date.now = realNow;
+  });
+
+  it("a one-hour backward step during a wait: the next polls still go out, and the wait sees SUCCESS", async () => {
+    // The gateway keeps true time; only this process's wall clock steps (its clock correction covers the signing).
+    const gateway = await startTracked({ clock: () => realNow() });
+    const task = gateway.state.createTask(gateway.instanceId, { name: "restartInstance", status: "EXECUTING", transitions: [{ after_ms: 600, status: "SUCCESS" }] });
+    const client = clientOf(gateway, { maxRetries: 2 });
+    let polls = 0;
+    const started = performance.now();
+    const wait = waitForBackgroundTask(client, {
+      instanceId: gateway.instanceId,
+      taskId: task.id,
+      pollIntervalMs: 100,
+      timeoutMs: 5_000,
+      onPoll: () => {
+        if (++polls === 2) Date.now = () => realNow() - 3_600_000;
+      },
+    });
+    await expect(wait).resolves.toMatchObject({ status: "SUCCESS" });
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(polls).toBeGreaterThan(3);
+  });
+
+  it("a 1 s retry budget under repeated backward steps ends within the budget (plus one attempt)", async () => {
+    await admin.setFault({ mode: "error503" });
+    const stepper = setInterval(() => {
+      const at = Date.now();
+      Date.now = () => at - 1_000;
+    }, 100);
+    try {
+      const run = await measured(() => clientOf(emu, { maxRetries: 20, retryBudgetMs: 1_000 }).listBackgroundTasks({ instanceId: emu.instanceId }));
+      expect(failure(run)).toBeInstanceOf(HuaweiCloudApiError);
+      expect(run.ms).toBeLessThan(1_800);
+    } finally {
+      clearInterval(stepper);
+    }
   });
 });

@@ -7,6 +7,8 @@
 // child process). A canary found anywhere is a leak.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -31,7 +33,10 @@ import { installMocks, settle, type RegisteredResource } from "../provider/helpe
 import { ROOT, ensureBuilt } from "../cli/helpers";
 import {
   CANARY,
+  CANARY_SECRETS,
+  ECHO_CANARY,
   canariesIn,
+  secretPiecesIn,
   captureStderr,
   countingLogger,
   exhaustiveText,
@@ -493,7 +498,8 @@ describe("the demo (child process)", () => {
 
 describe("no canary anywhere", () => {
   it("searched every surface: log lines, errors, results, host responses, provider text, mocked state, CLI and demo output", () => {
-    const hits = surfaces.flatMap((s) => canariesIn(s.text).map((secret) => `${s.where}: ${secret.slice(0, 28)}…`));
+    // Whole canaries, and any piece of 8+ characters of one (escaped or not).
+    const hits = surfaces.flatMap((s) => [...canariesIn(s.text).map((secret) => `${secret.slice(0, 28)}…`), ...secretPiecesIn(s.text, CANARY_SECRETS)].map((h) => `${s.where}: ${h}`));
     figures.leaksFound = hits.length;
     // The search covered a lot, including the places most likely to leak.
     expect(surfaces.length).toBeGreaterThan(40);
@@ -501,5 +507,164 @@ describe("no canary anywhere", () => {
     expect(all).toContain("verify aksk signature fail");
     expect(all).toMatch(/\n\s+at .+\.(js|ts):\d+/); // stack traces were searched too
     expect(hits).toEqual([]);
+  });
+});
+
+describe("hostile servers that echo what they were sent", () => {
+  const ECHO_AK = "AKECHOSERVERS0000001";
+  const SK = ECHO_CANARY.secretKey;
+  const TOKEN = ECHO_CANARY.securityToken;
+  /** The Authorization signatures the servers received: secrets too, while fresh. */
+  const signatures: string[] = [];
+  const echoSurfaces: { where: string; text: string }[] = [];
+  const look = (where: string, value: unknown) => echoSurfaces.push({ where, text: typeof value === "string" ? value : exhaustiveText(value) });
+  const html = (t: string) => t.replace(/[&<>"'/]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`);
+  const unicode = (t: string) => [...t].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+
+  type Echo = (auth: string, token: string) => { status: number; type: string; body: string; headers?: Record<string, string> };
+  const servers: Array<[string, Echo]> = [
+    ["an HTML 502 page quoting the headers", (auth, token) => ({ status: 502, type: "text/html", body: `<html><pre>X-Security-Token: ${html(token)} ${SK}\nAuthorization: ${html(auth)}</pre><h1>502 Bad Gateway</h1></html>` })],
+    ["a plain-text 200 debug echo", (auth, token) => ({ status: 200, type: "text/plain", body: `x-security-token: ${token}\nsecret: ${SK}\nauthorization: ${auth}\n` })],
+    ["a JSON 400 error with escaped slashes", (_auth, token) => ({ status: 400, type: "application/json", body: JSON.stringify({ error_code: "DMS.00400002", error_msg: `Invalid parameter: token ${token} / sk ${SK}`, request_id: "0123" }).replace(/\//g, "\\/") })],
+    ["a JSON 401 with every character \\u-escaped", (auth, token) => ({ status: 401, type: "application/json", body: `{"error_code":"APIGW.0301","error_msg":"${unicode(`bad ${token} ${auth} ${SK}`)}"}` })],
+    [
+      "partial quotes: pieces of each secret, raw, percent-encoded and upper-cased",
+      (auth, token) => {
+        const sig = /Signature=([0-9a-f]+)/.exec(auth)![1];
+        const body = `denied: ...${token.slice(3, 15)}... and ${encodeURIComponent(token.slice(10, 30))} and ${SK.slice(5, 17).toUpperCase()} and sig ${sig.slice(7, 19)}`;
+        return { status: 403, type: "text/plain", body };
+      },
+    ],
+    [
+      "a 500 whose request id header and JSON fields echo the token",
+      (_auth, token) => ({ status: 500, type: "application/json", body: JSON.stringify({ error_code: token.slice(0, 12), error_msg: "internal", request_id: token }), headers: { "X-Request-Id": token.slice(4, 30) } }),
+    ],
+  ];
+
+  const running: Server[] = [];
+  afterAll(async () => {
+    await Promise.all(running.map((s) => new Promise<void>((resolve) => (s.closeAllConnections(), s.close(() => resolve())))));
+  });
+
+  async function start(echo: Echo): Promise<string> {
+    const server = createServer((req, res) => {
+      const auth = String(req.headers.authorization ?? "");
+      const sig = /Signature=([0-9a-f]+)/.exec(auth)?.[1];
+      if (sig) signatures.push(sig);
+      const answer = echo(auth, String(req.headers["x-security-token"] ?? ""));
+      res.writeHead(answer.status, { "Content-Type": answer.type, ...(answer.headers ?? {}) });
+      res.end(answer.body);
+    });
+    running.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  it.each(servers)("%s: no piece of 8+ characters of a secret or a signature in any error, log line or CLI output", async (name, echo) => {
+    const url = await start(echo);
+    const credentials = { accessKey: ECHO_AK, secretKey: SK, securityToken: TOKEN };
+    const lines = countingLogger();
+    const opts: ClientOptions = { endpoint: url, projectId: "p1", credentials, maxRetries: 1, retryBudgetMs: 2_000, logger: lines.logger };
+    const c = trackClient(new RocketMQClient(opts, {}));
+    const ref = { instanceId: "i1", taskId: "t1" };
+    const calls: Array<[string, () => Promise<unknown>]> = [
+      ["listBackgroundTasks", () => c.listBackgroundTasks({ instanceId: "i1" })],
+      ["listAllBackgroundTasks", () => c.listAllBackgroundTasks({ instanceId: "i1" })],
+      ["showBackgroundTask", () => c.showBackgroundTask(ref)],
+      ["getBackgroundTaskProgress", () => c.getBackgroundTaskProgress(ref)],
+      ["waitForBackgroundTask", () => waitForBackgroundTask(c, { ...ref, timeoutMs: 400, pollIntervalMs: 50 })],
+      ["getBackgroundTasks", () => getBackgroundTasks({ instanceId: "i1", endpoint: url, projectId: "p1", credentials })],
+    ];
+    for (const [call, fn] of calls) look(`${name} ${call}`, failure(await outcome(fn)));
+    const debug = await captureStderr(() => trackClient(new RocketMQClient({ ...opts, logger: undefined }, { ROCKETMQ_TASKS_DEBUG: "1" })).listBackgroundTasks({ instanceId: "i1" }));
+    look(`${name} debug stderr`, debug.text);
+    look(`${name} debug error`, failure(debug.result));
+    look(`${name} logger lines`, lines.lines.join("\n"));
+    const env = { HW_DMS_ENDPOINT: url, HW_PROJECT_ID: "p1", HW_ACCESS_KEY: ECHO_AK, HW_SECRET_KEY: SK, HW_SECURITY_TOKEN: TOKEN, HW_MAX_RETRIES: "0" };
+    for (const argv of [
+      ["list", "--instance", "i1"],
+      ["show", "t1", "--instance", "i1", "--debug"],
+      ["wait", "--instance", "i1", "--task", "t1", "--interval", "20ms", "--timeout", "300ms", "--debug"],
+    ]) {
+      let out = "";
+      const code = await main(argv, { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) }, env, isTTY: false });
+      expect(code).not.toBe(0);
+      look(`${name} rocketmq-tasks ${argv.join(" ")}`, out);
+    }
+    expect(signatures.length).toBeGreaterThan(0);
+    const hits = echoSurfaces.flatMap((s) => secretPiecesIn(s.text, [SK, TOKEN, ...signatures], ECHO_AK).map((h) => `${s.where}: ${h}`));
+    figures.leaksFound += hits.length;
+    expect(hits).toEqual([]);
+  });
+
+  it("a JSON 200 answering another task whose id quotes the token: showBackgroundTask's error masks it", async () => {
+    const url = await start((_auth, token) => ({ status: 200, type: "application/json", body: JSON.stringify({ task_count: "1", tasks: [{ id: token, name: "restartInstance", status: "SUCCESS", created_at: "2024-01-01T00:00:00Z" }] }) }));
+    const c = trackClient(new RocketMQClient({ endpoint: url, projectId: "p1", credentials: { accessKey: ECHO_AK, secretKey: SK, securityToken: TOKEN }, maxRetries: 0 }, {}));
+    const error = failure(await outcome(() => c.showBackgroundTask({ instanceId: "i1", taskId: "t1" })));
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    look("showBackgroundTask of a page with a token as id", error);
+    expect(secretPiecesIn(exhaustiveText(error), [TOKEN], ECHO_AK)).toEqual([]);
+    expect((error as Error).message).toContain("[redacted]");
+  });
+
+  it("the scan saw what the servers echoed: masked pieces, not missing text", () => {
+    expect(echoSurfaces.length).toBeGreaterThan(servers.length * 10);
+    expect(echoSurfaces.filter((s) => s.text.includes("[redacted]")).length).toBeGreaterThan(servers.length);
+    // The pieces-scan itself finds a piece (so a leak would not go unseen).
+    expect(secretPiecesIn(`x ${encodeURIComponent(TOKEN.slice(2, 12))} y`, [TOKEN], ECHO_AK)).not.toEqual([]);
+  });
+});
+
+describe("server text with terminal control sequences never reaches the terminal raw", () => {
+  const TASK_ID = "ff80808200000000000000000000c0de";
+  // A window title, a screen clear, a CSI as the one character U+009B, and a CR/LF that would forge a "SUCCESS" line.
+  const hostileTask = {
+    id: TASK_ID,
+    name: "restart\u001b]0;pwned\u0007Instance\u001b[2J\u009b2J",
+    user_name: "ops\u009b31mred\u0085next",
+    user_id: "u\u0000\u0008",
+    params: '{"public_ip_address":"203.0.113.9\\r\\nSUCCESS: task forged","note":"\\u009b2J\\u001b[H"}',
+    status: "EXECUTING\r\n[    1s] SUCCESS task forged\u001b[1A",
+    created_at: "2024-06-01T00:00:00Z",
+    updated_at: "2024-06-01T00:00:01Z",
+  };
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const path = new URL(req.url ?? "/", "http://x").pathname;
+      const body = path.endsWith("/progress")
+        ? { progress_percentage: "50", remain_time: "7", steps: [{ name: "step\u001b]2;t\u0007one", statue: "EXECUTING\u009bK", start_time: "2024-06-01T00:00:00Z" }] }
+        : { task_count: "1", tasks: [hostileTask] };
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
+  });
+
+  // Our own output holds line feeds only (and, on a terminal, the sequences the tool writes itself).
+  const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+  it.each([
+    [["list", "--instance", "i1"], 0],
+    [["list", "--instance", "i1", "--json"], 0],
+    [["show", TASK_ID, "--instance", "i1"], 0],
+    [["show", TASK_ID, "--instance", "i1", "--json"], 0],
+    [["progress", TASK_ID, "--instance", "i1"], 0],
+    [["wait", "--instance", "i1", "--task", TASK_ID, "--interval", "20ms", "--timeout", "200ms"], 2],
+    [["wait", "--instance", "i1", "--name", "x", "--interval", "20ms", "--timeout", "200ms"], 2],
+  ])("rocketmq-tasks %j: no C0/C1 control character but line feeds, and no forged line", async (argv, expected) => {
+    let out = "";
+    const env = { HW_DMS_ENDPOINT: url, HW_PROJECT_ID: "p1", HW_ACCESS_KEY: "AKCONTROLCHARS000001", HW_SECRET_KEY: "control-chars-secret-key" };
+    const code = await main(argv, { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) }, env, isTTY: false });
+    expect(code).toBe(expected);
+    expect(out.length).toBeGreaterThan(20);
+    expect(out).not.toMatch(CONTROL);
+    for (const line of out.split("\n")) expect(line).not.toMatch(/^\s*(\[\s*\d+s\]\s*)?SUCCESS/);
+    if (argv.includes("--json")) expect(JSON.parse(out)).toBeDefined();
   });
 });

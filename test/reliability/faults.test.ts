@@ -6,7 +6,7 @@
 import { EmulatorAdmin, generatedSeed } from "../../emulator";
 import { getBackgroundTasks } from "../../provider";
 import { main } from "../../cli/main";
-import { ConnectionError, HuaweiCloudApiError, ResponseValidationError, TimeoutError, type BackgroundTask } from "../../sdk";
+import { ConnectionError, HuaweiCloudApiError, ResponseValidationError, TimeoutError, waitForBackgroundTask, type BackgroundTask } from "../../sdk";
 import { clientOf, countingLogger, failure, figures, finalChecks, outcome, reportFigures, requestsSince, startTracked, type TrackedEmulator } from "./helpers";
 
 const TASKS = 2_000;
@@ -230,9 +230,24 @@ describe("faults that outlast the retries raise, never a shortened list", () => 
     expect(run.ms).toBeLessThan(2 * 250 + 200 + 1_000);
   });
 
-  it("a cut-off 200 body raises ResponseValidationError, never a partial page", async () => {
+  it("one cut-off 200 body does not end a wait: the poll is asked again and the wait sees SUCCESS", async () => {
+    const task = emu.state.createTask(emu.instanceId, { name: "restartInstance", status: "EXECUTING", transitions: [{ after_ms: 300, status: "SUCCESS" }] });
+    await admin.setFault({ mode: "malformed", count: 1 });
+    const run = await outcome(() => waitForBackgroundTask(clientOf(emu, { maxRetries: 3 }), { instanceId: emu.instanceId, taskId: task.id, pollIntervalMs: 50, timeoutMs: 10_000 }));
+    expect(run.ok && run.value.status).toBe("SUCCESS");
+    expect(run.ms).toBeGreaterThan(250);
+  });
+
+  it("one cut-off 200 body is transient: asked again, the list comes back whole", async () => {
+    const expected = await clientOf(emu).listAllBackgroundTasks({ instanceId: emu.instanceId });
     await admin.setFault({ mode: "malformed", count: 1 });
     const run = await outcome(() => clientOf(emu, { maxRetries: 5 }).listAllBackgroundTasks({ instanceId: emu.instanceId }));
+    expect(run.ok && run.value.map((t) => t.id)).toEqual(expected.map((t) => t.id));
+  });
+
+  it("cut-off 200 bodies that outlast the retries raise ResponseValidationError, never a partial page", async () => {
+    await admin.setFault({ mode: "malformed", count: 3 });
+    const run = await outcome(() => clientOf(emu, { maxRetries: 2 }).listAllBackgroundTasks({ instanceId: emu.instanceId }));
     expect(failure(run)).toBeInstanceOf(ResponseValidationError);
     expect(failure(run)).toMatchObject({ field: "(body)" });
   });

@@ -31,6 +31,41 @@ export function canariesIn(text: string): string[] {
   return CANARY_SECRETS.filter((secret) => text.includes(secret));
 }
 
+/** Secrets the hostile servers of the canary suite echo: random, so that none shares a piece with anything public. */
+export const ECHO_CANARY = {
+  secretKey: "q7Wz3Kp9Lm2Xv8Rt5Yn1Bc6Hd4Fs0Gj",
+  /** With slashes and pluses, as real tokens have: a JSON encoder may write `\/`, a URL `%2F`. */
+  securityToken: "Tk/9fQ2+zR8w/Lp5Mx3+Vb7Nc1/Hd6Jy4Ks0",
+} as const;
+
+/** Undoes the escapes a server or a serializer may apply (JSON `\/` and `\uXXXX`, %XX, HTML references), so that a scan sees the characters. */
+function unescaped(text: string): string {
+  return text
+    .replace(/\\u([0-9a-fA-F]{4})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))
+    .replace(/\\\//g, "/")
+    .replace(/%([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))
+    .replace(/&#x([0-9a-fA-F]+);/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))
+    .replace(/&#([0-9]+);/g, (_m, d: string) => String.fromCharCode(parseInt(d, 10)));
+}
+
+/**
+ * Every piece of 8 or more characters of a secret found in `text` (any case, escaped or not), as
+ * "secret-prefix…: piece". Pieces that also occur in `publicText` (an access key) are not secret.
+ */
+export function secretPiecesIn(text: string, secrets: readonly string[], publicText: string = CANARY.accessKey): string[] {
+  const views = [text.toLowerCase(), unescaped(text).toLowerCase(), unescaped(unescaped(text)).toLowerCase()];
+  const hits = new Set<string>();
+  for (const secret of secrets) {
+    const lower = secret.toLowerCase();
+    for (let i = 0; i + 8 <= lower.length; i++) {
+      const piece = lower.slice(i, i + 8);
+      if (publicText.toLowerCase().includes(piece)) continue;
+      if (views.some((v) => v.includes(piece))) hits.add(`${secret.slice(0, 6)}…: ${piece}`);
+    }
+  }
+  return [...hits];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Figures for the README's Reliability table, per test file and (when every file ran) in total.
 
@@ -52,7 +87,7 @@ export interface Figures {
 export const figures: Figures = { faultsInjected: 0, requestsRetried: 0, inputsTried: 0, malformedHttpSent: 0, leaksFound: 0, requestsServed: 0 };
 
 /** Every file of the suite; the last one to finish prints the totals. */
-export const SUITE_FILES = ["faults", "bounds", "auth", "bad-input", "canary", "emulator-robustness"] as const;
+export const SUITE_FILES = ["faults", "bounds", "auth", "shared-auth", "bad-input", "canary", "emulator-robustness"] as const;
 
 /** One key per jest run: the jest process itself (workers are its children). */
 function runKey(): string {

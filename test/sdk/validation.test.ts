@@ -263,3 +263,10 @@ describe("describe (values in messages)", () => {
     expect(describeValue({ secret: "s3cr3t" })).not.toContain("s3cr3t");
   });
 });
+
+describe("requireInstant: the API's years only", () => {
+  it.each([new Date(Date.UTC(1969, 11, 31, 23, 59, 59)), "1960-01-01T00:00:00Z", new Date(Date.UTC(10000, 0, 1)), "19691231000000"])("refuses %p naming the field", (value) => {
+    expect(() => requireInstant("createdAfter", value)).toThrow(ValidationError);
+    expect(() => requireInstant("createdAfter", value)).toThrow(/createdAfter: year \d+ is out of range/);
+  });
+});

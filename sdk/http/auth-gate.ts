@@ -1,0 +1,130 @@
+import { createHash } from "node:crypto";
+import { AbortError, HuaweiCloudApiError } from "../errors";
+import type { Credentials } from "../signing";
+
+// The gateway locks an access key after five failed authentications, counted across every caller
+// of the key. So, per endpoint and credentials, for the whole process:
+// - once a request is refused with an authentication 401, every later request with the same
+//   credentials fails with that answer without being sent (new credentials make a new key);
+// - while the credentials have no recent successful answer, one request at a time goes out and the
+//   others wait for its answer (first contact): a wrong or rotated secret costs one 401, not one per
+//   request in flight.
+
+/** How long a successful answer vouches for the credentials, for concurrent requests. */
+export const CONFIRMED_FOR_MS = 1_000;
+
+interface KeyState {
+  /** The refusal every later request gets. */
+  refusal: HuaweiCloudApiError | undefined;
+  /** performance.now() of the latest successful answer (-Infinity: none yet). */
+  confirmedAt: number;
+  /** A first-contact request is out; the others wait. */
+  probing: boolean;
+  waiters: Set<() => void>;
+}
+
+const states = new Map<string, KeyState>();
+
+/**
+ * The gate's key: the endpoint's origin, the access key and a digest of the secret key and token
+ * (never the secrets themselves), so that other credentials for the same access key are judged apart.
+ */
+export function authGateKey(origin: string, credentials: Credentials): string {
+  const digest = createHash("sha256").update(`${credentials.secretKey}\0${credentials.securityToken ?? ""}`).digest("hex").slice(0, 32);
+  return `${origin} ${credentials.accessKey} ${digest}`;
+}
+
+function stateOf(key: string): KeyState {
+  let state = states.get(key);
+  if (state === undefined) {
+    state = { refusal: undefined, confirmedAt: -Infinity, probing: false, waiters: new Set() };
+    states.set(key, state);
+  }
+  return state;
+}
+
+function wakeAll(state: KeyState): void {
+  const waiters = [...state.waiters];
+  state.waiters.clear();
+  for (const wake of waiters) wake();
+}
+
+/** What an attempt let through by the gate reports back: exactly one of these, once. */
+export interface AuthTicket {
+  /** The server accepted the credentials (a 2xx answer). */
+  confirmed(): void;
+  /** The server refused the credentials: every request with them now fails with this error. */
+  refused(error: HuaweiCloudApiError): void;
+  /** The answer says nothing about the credentials (5xx, 429, a network error): the next request may try. */
+  inconclusive(): void;
+}
+
+/** The refusal as another request of the same credentials sees it: the same answer, never sent. */
+function refusalFor(refusal: HuaweiCloudApiError, ctx: { method: string; path: string }): HuaweiCloudApiError {
+  return new HuaweiCloudApiError({
+    ...ctx,
+    status: refusal.status,
+    errorCode: refusal.errorCode,
+    errorMsg: refusal.errorMsg,
+    requestId: refusal.requestId,
+    attempts: 0,
+    notSent: true,
+  });
+}
+
+/**
+ * Waits until a request with these credentials may be sent, and returns the ticket to report its
+ * answer on; throws the shared refusal once the credentials were refused, or AbortError.
+ */
+export async function admit(key: string, ctx: { method: string; path: string }, signal: AbortSignal | undefined): Promise<AuthTicket> {
+  const state = stateOf(key);
+  for (;;) {
+    if (state.refusal !== undefined) throw refusalFor(state.refusal, ctx);
+    if (signal?.aborted) throw new AbortError();
+    if (performance.now() - state.confirmedAt < CONFIRMED_FOR_MS) return ticket(state, false);
+    if (!state.probing) {
+      state.probing = true;
+      return ticket(state, true);
+    }
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        state.waiters.delete(wake);
+        reject(new AbortError());
+      };
+      const wake = () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      state.waiters.add(wake);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+}
+
+function ticket(state: KeyState, probe: boolean): AuthTicket {
+  let done = false;
+  const finish = (apply: () => void) => {
+    if (done) return;
+    done = true;
+    apply();
+    if (probe) state.probing = false;
+    if (probe || state.waiters.size > 0) wakeAll(state);
+  };
+  return {
+    confirmed: () =>
+      finish(() => {
+        state.confirmedAt = performance.now();
+      }),
+    refused: (error) =>
+      finish(() => {
+        state.refusal ??= error;
+      }),
+    inconclusive: () => finish(() => undefined),
+  };
+}
+
+/** Forgets every key's state (for tests that need a process without history). */
+export function resetAuthGates(): void {
+  for (const state of states.values()) wakeAll(state);
+  states.clear();
+}

@@ -1,0 +1,81 @@
+import { HuaweiCloudApiError } from "../../sdk";
+import { CONFIRMED_FOR_MS, admit, authGateKey, resetAuthGates } from "../../sdk/http/auth-gate";
+
+const ctx = { method: "GET", path: "/v2/p/instances/i/tasks" };
+const refusal = () => new HuaweiCloudApiError({ ...ctx, status: 401, errorCode: "APIGW.0301", errorMsg: "verify aksk signature fail", requestId: "r1" });
+let n = 0;
+const key = () => authGateKey(`http://127.0.0.1:${++n}`, { accessKey: "AK", secretKey: "SK" });
+
+afterEach(() => resetAuthGates());
+
+describe("the authentication gate", () => {
+  it("lets one request of unconfirmed credentials out; the others wait for its answer, then go together", async () => {
+    const k = key();
+    const first = await admit(k, ctx, undefined);
+    let admitted = 0;
+    const others = Array.from({ length: 5 }, () => admit(k, ctx, undefined).then((t) => (admitted++, t)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(admitted).toBe(0);
+    first.confirmed();
+    const tickets = await Promise.all(others);
+    expect(admitted).toBe(5);
+    for (const t of tickets) t.confirmed();
+  });
+
+  it("after a refusal, every waiting and later request fails with it, not sent (attempts 0)", async () => {
+    const k = key();
+    const first = await admit(k, ctx, undefined);
+    const waiting = admit(k, ctx, undefined);
+    first.refused(refusal());
+    await expect(waiting).rejects.toMatchObject({ status: 401, errorCode: "APIGW.0301", attempts: 0, requestId: "r1" });
+    await expect(admit(k, ctx, undefined)).rejects.toThrow(/not sent/);
+  });
+
+  it("an inconclusive answer passes the turn to the next request, alone", async () => {
+    const k = key();
+    const first = await admit(k, ctx, undefined);
+    const second = admit(k, ctx, undefined);
+    const third = admit(k, ctx, undefined);
+    first.inconclusive();
+    const t2 = await second;
+    let thirdIn = false;
+    void third.then(() => (thirdIn = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(thirdIn).toBe(false);
+    t2.confirmed();
+    (await third).confirmed();
+  });
+
+  it("other credentials for the same access key are judged apart", async () => {
+    const origin = "http://127.0.0.1:9";
+    const wrong = authGateKey(origin, { accessKey: "AK", secretKey: "old" });
+    const right = authGateKey(origin, { accessKey: "AK", secretKey: "new" });
+    expect(wrong).not.toContain("old");
+    (await admit(wrong, ctx, undefined)).refused(refusal());
+    await expect(admit(right, ctx, undefined)).resolves.toBeDefined();
+  });
+
+  it("a confirmation lapses after CONFIRMED_FOR_MS: the next request goes alone again", async () => {
+    const k = key();
+    (await admit(k, ctx, undefined)).confirmed();
+    (await admit(k, ctx, undefined)).confirmed(); // within the window: no wait
+    await new Promise((resolve) => setTimeout(resolve, CONFIRMED_FOR_MS + 20));
+    const probe = await admit(k, ctx, undefined);
+    let waiterIn = false;
+    void admit(k, ctx, undefined).then((t) => ((waiterIn = true), t.confirmed()));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(waiterIn).toBe(false);
+    probe.confirmed();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(waiterIn).toBe(true);
+  });
+
+  it("a waiter's abort rejects it with AbortError", async () => {
+    const k = key();
+    await admit(k, ctx, undefined);
+    const controller = new AbortController();
+    const waiting = admit(k, ctx, controller.signal);
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ code: "ERR_ABORTED" });
+  });
+});
