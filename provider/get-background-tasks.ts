@@ -7,7 +7,7 @@ import { describe } from "../sdk/validation";
 import { validateTaskQuery } from "./args";
 import { isPending } from "./inputs";
 import { CONFIG_NAMESPACE, clientOptionsFromConfig, mergeClientOptions } from "./config";
-import { filterTasks, latestByName } from "../sdk/filters";
+import { latestByName, taskPredicate } from "../sdk/filters";
 
 /** AK/SK credentials for one call; used for the request and stored nowhere. */
 export interface GetBackgroundTasksCredentials {
@@ -93,7 +93,7 @@ export interface GetBackgroundTasksResult {
   readonly region?: string;
   /** The tasks that passed the filters, newest first (at most `maxResults`). */
   readonly tasks: BackgroundTask[];
-  /** The newest task of each name among the tasks that passed the filters (`maxResults` does not shorten it). */
+  /** The newest task of each name among `tasks` (with `maxResults`, among those returned: the read stops there). */
   readonly latestByName: Record<string, BackgroundTask>;
 }
 
@@ -104,7 +104,8 @@ export function programConfigOptions(): ClientOptions {
 }
 
 /**
- * Reads an instance's background tasks (every page), filters them and returns them newest first.
+ * Reads an instance's background tasks, filters them and returns them newest first; with
+ * `maxResults` the read stops once it has that many (the API lists newest first).
  * Settings: the arguments, then Pulumi config `huaweicloud:*`, then the environment (`HW_*`,
  * `HUAWEICLOUD_SDK_*`, `CLOUD_SDK_*`). Bad arguments raise ValidationError before any request.
  * `opts` is accepted for the usual signature; a data function served in-process uses no provider.
@@ -114,13 +115,19 @@ export async function getBackgroundTasks(args: GetBackgroundTasksArgs, opts?: pu
   const query = validateTaskQuery(args);
   const client = new RocketMQClient(mergeClientOptions(query, programConfigOptions()));
   try {
-    const all = await client.listAllBackgroundTasks({ instanceId: query.instanceId, beginTime: query.beginTime, endTime: query.endTime });
-    const kept = filterTasks(all, query.filters);
+    // Newest first: with maxResults the read stops as soon as it has that many matches.
+    const kept = await client.listAllBackgroundTasks({
+      instanceId: query.instanceId,
+      beginTime: query.beginTime,
+      endTime: query.endTime,
+      filter: taskPredicate(query.filters),
+      maxResults: query.maxResults,
+    });
     const result: GetBackgroundTasksResult = {
       id: `${client.projectId}/${query.instanceId}`,
       instanceId: query.instanceId,
       projectId: client.projectId,
-      tasks: query.maxResults === undefined ? kept : kept.slice(0, query.maxResults),
+      tasks: kept,
       latestByName: latestByName(kept),
     };
     return client.region === undefined ? result : { ...result, region: client.region };

@@ -23,6 +23,8 @@ export interface ClientOptions {
   retryBudgetMs?: number;
   /** Pages fetched at once by `listAllBackgroundTasks`. Default 4. */
   pageConcurrency?: number;
+  /** The most pages (of 100 tasks) one listing reads before it raises IncompleteListError, whatever the API announces. Default 1 000. */
+  maxListPages?: number;
   /** Skip TLS verification. Env `HW_INSECURE`. Default false. */
   insecure?: boolean;
   /** Receives one line per request attempt (method, path, status, attempt, request id); never a secret. Env `ROCKETMQ_TASKS_DEBUG=1` logs to stderr. */
@@ -41,6 +43,7 @@ export interface ResolvedSettings {
   maxRetries: number;
   retryBudgetMs: number;
   pageConcurrency: number;
+  maxListPages: number;
   insecure: boolean;
   logger: ((line: string) => void) | undefined;
   /** The environment the settings were read from (proxies are read from it too). */
@@ -199,6 +202,7 @@ export function resolveSettings(options: ClientOptions = {}, env: Env = process.
     maxRetries: requireInteger("maxRetries", options.maxRetries ?? optionalNumberFromEnv("HW_MAX_RETRIES", env.HW_MAX_RETRIES) ?? 5, 0, 20),
     retryBudgetMs: requireInteger("retryBudgetMs", options.retryBudgetMs ?? 120_000, 0, 3_600_000),
     pageConcurrency: requireInteger("pageConcurrency", options.pageConcurrency ?? 4, 1, 32),
+    maxListPages: requireInteger("maxListPages", options.maxListPages ?? 1_000, 1, 1_000_000),
     insecure: options.insecure ?? parseBoolean("HW_INSECURE", env.HW_INSECURE) ?? false,
     logger: options.logger ?? (debug ? (line: string) => process.stderr.write(`rocketmq-tasks ${line}\n`) : undefined),
     env,
