@@ -59,16 +59,24 @@ function requireFunction(field: string, value: unknown): ((...args: never[]) => 
   throw new ValidationError(field, `expected a function, got ${describe(value)}`, `Pass ${field} as a function of the tasks, or leave it out.`);
 }
 
+/** Two UTC times written alike ("2024-05-17T09:30:00Z", same length): their text orders them. */
+function sameShapeUtc(a: string, b: string): boolean {
+  return a.length === b.length && a.length >= 20 && a.charCodeAt(10) === 84 /* T */ && b.charCodeAt(10) === 84 && a.charCodeAt(a.length - 1) === 90 /* Z */ && b.charCodeAt(b.length - 1) === 90;
+}
+
 /** Newest first by creation time, the API's order kept among equals; already sorted (the usual case) costs one pass. */
 function sortedNewestFirst(tasks: BackgroundTask[]): BackgroundTask[] {
-  let previous = Infinity;
-  for (const task of tasks) {
-    const ms = Date.parse(task.createdAt);
-    const key = Number.isNaN(ms) ? -Infinity : ms;
-    if (key > previous) return newestFirst(tasks);
-    previous = key;
+  for (let i = 1; i < tasks.length; i++) {
+    const newer = tasks[i - 1].createdAt;
+    const older = tasks[i].createdAt;
+    if (sameShapeUtc(newer, older) ? older > newer : timeKey(older) > timeKey(newer)) return newestFirst(tasks);
   }
   return tasks;
+}
+
+function timeKey(createdAt: string): number {
+  const ms = Date.parse(createdAt);
+  return Number.isNaN(ms) ? -Infinity : ms;
 }
 
 function timeQuery(query: ListAllBackgroundTasksQuery): Record<string, string> {
