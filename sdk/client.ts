@@ -144,6 +144,8 @@ export class RocketMQClient {
     // Without a filter, N tasks are on the first ceil(N / 100) pages: no page past them is asked
     // for. With one, the matches seen so far estimate how many more pages hold the rest; `until`
     // reads page by page. A listing that must be read whole asks as wide as pageConcurrency allows.
+    // The newest N < 100 of an unfiltered listing are one page of N: no more is sent, or parsed.
+    const pageSize = filter === undefined && until === undefined && maxResults !== undefined ? Math.min(maxResults, PAGE_SIZE) : PAGE_SIZE;
     let kept: BackgroundTask[] = [];
     const lookahead =
       maxResults === undefined && until === undefined
@@ -151,7 +153,7 @@ export class RocketMQClient {
         : (pagesRead: number) => {
             if (until !== undefined) return 1;
             const missing = maxResults! - kept.length;
-            if (filter === undefined || pagesRead === 0) return Math.ceil(missing / PAGE_SIZE);
+            if (filter === undefined || pagesRead === 0) return Math.ceil(missing / pageSize);
             return kept.length === 0 ? 2 ** pagesRead : Math.ceil((missing * pagesRead) / kept.length);
           };
     // A deletion during the walk may have shifted a task past a page boundary: read it all again.
@@ -159,7 +161,7 @@ export class RocketMQClient {
       kept = [];
       try {
         // A listing read again starts narrow: the count it would start from has just proven stale.
-        for await (const page of this.#walk(query, { wide: walk === 1 && lookahead === undefined, lookahead })) {
+        for await (const page of this.#walk(query, { wide: walk === 1 && lookahead === undefined, lookahead, pageSize })) {
           for (const task of page) if (filter === undefined || filter(task)) kept.push(task);
           if ((maxResults !== undefined && kept.length >= maxResults) || (until !== undefined && until(kept))) break;
         }
@@ -195,7 +197,7 @@ export class RocketMQClient {
     });
   }
 
-  #walk(query: ListAllBackgroundTasksQuery, how: { wide: boolean; lookahead?: (pagesRead: number) => number }): AsyncGenerator<BackgroundTask[]> {
+  #walk(query: ListAllBackgroundTasksQuery, how: { wide: boolean; lookahead?: (pagesRead: number) => number; pageSize?: number }): AsyncGenerator<BackgroundTask[]> {
     requireObject("query", query);
     const instanceId = requireId("instanceId", query.instanceId);
     const times = timeQuery(query);
@@ -208,8 +210,10 @@ export class RocketMQClient {
       return page;
     };
     const maxPages = this.#maxListPages;
+    const pageSize = how.pageSize ?? PAGE_SIZE;
     const pages = walkPages(fetchPage, {
       concurrency: this.#pageConcurrency,
+      pageSize,
       expectedCount: how.wide ? this.#lastCounts.get(countKey) : undefined,
       maxPages,
       lookahead: how.lookahead,
@@ -231,7 +235,7 @@ export class RocketMQClient {
           announced: error.announced,
           pages: maxPages,
           instanceId,
-          reason: `it reached maxListPages (${maxPages} pages, ${maxPages * PAGE_SIZE} tasks) while the API announced ${error.announced} tasks and the last page was full; pass a larger maxListPages to the client if the instance really holds that many, or narrow the listing with beginTime/endTime`,
+          reason: `it reached maxListPages (${maxPages} pages, ${maxPages * pageSize} tasks) while the API announced ${error.announced} tasks and the last page was full; pass a larger maxListPages to the client if the instance really holds that many, or narrow the listing with beginTime/endTime`,
         });
       }
     })();
