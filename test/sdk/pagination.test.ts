@@ -328,6 +328,13 @@ describe("reads that stop early, counted in the emulator's request log (issue 12
     }
   });
 
+  it("refuses a bad maxResults, filter or until before any request", async () => {
+    for (const bad of [{ maxResults: 0 }, { maxResults: 1.5 }, { maxResults: "10" }, { filter: "bindInstancePublicIp" }, { until: 3 }]) {
+      await expect(fx.client.listAllBackgroundTasks({ instanceId: fx.emu.instanceId, ...(bad as object) })).rejects.toMatchObject({ name: "ValidationError", field: Object.keys(bad)[0] });
+    }
+    expect(await lists()).toHaveLength(0);
+  });
+
   it("with a filter, the read stops once maxResults matches are in", async () => {
     // Five bindInstancePublicIp tasks among the newest 2,000: the newest three are within the first pages.
     const all = await fx.client.listAllBackgroundTasks({ instanceId: fx.emu.instanceId });
