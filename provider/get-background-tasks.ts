@@ -52,7 +52,7 @@ export interface GetBackgroundTasksResult {
   readonly region?: string;
   /** The tasks that passed the filters, newest first (at most `maxResults`). */
   readonly tasks: BackgroundTask[];
-  /** The newest task of each name among the tasks that passed the filters (`maxResults` does not shorten it). */
+  /** The newest task of each name among `tasks` (with `maxResults`, among those returned: the read stops there). */
   readonly latestByName: Record<string, BackgroundTask>;
 }
 
@@ -63,7 +63,8 @@ export function programConfigOptions(): ClientOptions {
 }
 
 /**
- * Reads an instance's background tasks (every page), filters them and returns them newest first.
+ * Reads an instance's background tasks, filters them and returns them newest first; with
+ * `maxResults` the read stops once it has that many (the API lists newest first).
  * Settings: the arguments, then Pulumi config `huaweicloud:*`, then the environment (`HW_*`,
  * `HUAWEICLOUD_SDK_*`, `CLOUD_SDK_*`). Bad arguments raise ValidationError before any request.
  * `opts` is accepted for the usual signature; a data function served in-process uses no provider.

@@ -1,7 +1,7 @@
-// The data function's work once its arguments are judged: list every page, filter, shape the
+// The data function's work once its arguments are judged: list the pages it needs, filter, shape the
 // result. Pulumi-free, so the program-side getBackgroundTasks and the plugin's function share it.
 import { RocketMQClient, type BackgroundTask, type ClientOptions, type Env } from "../sdk";
-import { filterTasks, latestByName } from "../sdk/filters";
+import { latestByName, taskPredicate } from "../sdk/filters";
 import type { TaskQuery } from "./args";
 import { mergeClientOptions } from "./config";
 
@@ -18,13 +18,19 @@ export interface TaskQueryResult {
 export async function readBackgroundTasks(query: TaskQuery, fromConfig: ClientOptions, env?: Env): Promise<TaskQueryResult> {
   const client = new RocketMQClient(mergeClientOptions(query, fromConfig), env);
   try {
-    const all = await client.listAllBackgroundTasks({ instanceId: query.instanceId, beginTime: query.beginTime, endTime: query.endTime });
-    const kept = filterTasks(all, query.filters);
+    // Newest first: with maxResults the read stops as soon as it has that many matches.
+    const kept = await client.listAllBackgroundTasks({
+      instanceId: query.instanceId,
+      beginTime: query.beginTime,
+      endTime: query.endTime,
+      filter: taskPredicate(query.filters),
+      maxResults: query.maxResults,
+    });
     const result: TaskQueryResult = {
       id: `${client.projectId}/${query.instanceId}`,
       instanceId: query.instanceId,
       projectId: client.projectId,
-      tasks: query.maxResults === undefined ? kept : kept.slice(0, query.maxResults),
+      tasks: kept,
       latestByName: latestByName(kept),
     };
     return client.region === undefined ? result : { ...result, region: client.region };

@@ -3,7 +3,8 @@ import { decodeTaskPage } from "./decode-task-page";
 import { hasProgressApi, type Engine } from "./engines";
 import { IncompleteListError, ResponseValidationError, ValidationError } from "./errors";
 import { Transport } from "./http/transport";
-import { ListChangedDuringWalk, PAGE_SIZE, shortWalkError, walkPages } from "./pagination";
+import { newestFirst } from "./filters";
+import { ListChangedDuringWalk, PAGE_SIZE, shortWalkError, walkPages, WalkBoundReached } from "./pagination";
 import { TaskPageSchema, TaskProgressSchema, type BackgroundTask, type TaskPage, type TaskProgress } from "./schemas";
 import { resolveSettings, type ClientOptions, type Env } from "./settings";
 import { describe, optionalApiTime, optionalInteger, requireId } from "./validation";
@@ -28,7 +29,14 @@ export interface ListBackgroundTasksQuery {
 }
 
 /** Every matching task, across pages. */
-export type ListAllBackgroundTasksQuery = Omit<ListBackgroundTasksQuery, "start" | "limit">;
+export interface ListAllBackgroundTasksQuery extends Omit<ListBackgroundTasksQuery, "start" | "limit"> {
+  /** Keep only the tasks this returns true for (called once per task as pages arrive). */
+  filter?: (task: BackgroundTask) => boolean;
+  /** Only the newest N tasks (that pass `filter`): the read stops as soon as it has them. */
+  maxResults?: number;
+  /** Stop reading once this returns true for the tasks kept so far, newest first (called after each page). */
+  until?: (kept: readonly BackgroundTask[]) => boolean;
+}
 
 export interface TaskRef {
   instanceId: string;
@@ -45,6 +53,31 @@ function requireObject(field: string, value: unknown): void {
 function requireSignal(value: unknown): AbortSignal | undefined {
   if (value === undefined || value instanceof AbortSignal) return value;
   throw new ValidationError("signal", `expected an AbortSignal, got ${describe(value)}`, "Pass AbortController.signal (or AbortSignal.timeout(ms)), or leave it out.");
+}
+
+function requireFunction(field: string, value: unknown): ((...args: never[]) => unknown) | undefined {
+  if (value === undefined || typeof value === "function") return value as ((...args: never[]) => unknown) | undefined;
+  throw new ValidationError(field, `expected a function, got ${describe(value)}`, `Pass ${field} as a function of the tasks, or leave it out.`);
+}
+
+/** Two UTC times written alike ("2024-05-17T09:30:00Z", same length): their text orders them. */
+function sameShapeUtc(a: string, b: string): boolean {
+  return a.length === b.length && a.length >= 20 && a.charCodeAt(10) === 84 /* T */ && b.charCodeAt(10) === 84 && a.charCodeAt(a.length - 1) === 90 /* Z */ && b.charCodeAt(b.length - 1) === 90;
+}
+
+/** Newest first by creation time, the API's order kept among equals; already sorted (the usual case) costs one pass. */
+function sortedNewestFirst(tasks: BackgroundTask[]): BackgroundTask[] {
+  for (let i = 1; i < tasks.length; i++) {
+    const newer = tasks[i - 1].createdAt;
+    const older = tasks[i].createdAt;
+    if (sameShapeUtc(newer, older) ? older > newer : timeKey(older) > timeKey(newer)) return newestFirst(tasks);
+  }
+  return tasks;
+}
+
+function timeKey(createdAt: string): number {
+  const ms = Date.parse(createdAt);
+  return Number.isNaN(ms) ? -Infinity : ms;
 }
 
 function timeQuery(query: ListAllBackgroundTasksQuery): Record<string, string> {
@@ -75,6 +108,7 @@ export class RocketMQClient {
   readonly region: string | undefined;
   readonly #transport: Transport;
   readonly #pageConcurrency: number;
+  readonly #maxListPages: number;
   /** The last task_count read per instance and time filter (the most recent few hundred). */
   readonly #lastCounts = new Map<string, number>();
 
@@ -85,6 +119,7 @@ export class RocketMQClient {
     this.region = settings.region;
     this.engine = settings.engine;
     this.#pageConcurrency = settings.pageConcurrency;
+    this.#maxListPages = settings.maxListPages;
     this.#transport = new Transport(settings);
   }
 
@@ -101,14 +136,42 @@ export class RocketMQClient {
     return this.#transport.send({ method: "GET", segments: this.#tasksPath(instanceId), query: q, signal: requireSignal(query.signal) }, TaskPageSchema, decodeTaskPage);
   }
 
-  /** Every matching task, newest first, each once; raises rather than return a shortened list. */
+  /**
+   * Every matching task, newest first (by creation time, whatever order the pages came in), each
+   * once; raises rather than return a shortened list. With `maxResults` or `until` the read stops
+   * as soon as it has what was asked, trusting the API's newest-first order for where to stop.
+   */
   async listAllBackgroundTasks(query: ListAllBackgroundTasksQuery): Promise<BackgroundTask[]> {
+    requireObject("query", query);
+    const filter = requireFunction("filter", query.filter) as ListAllBackgroundTasksQuery["filter"];
+    const until = requireFunction("until", query.until) as ListAllBackgroundTasksQuery["until"];
+    const maxResults = optionalInteger("maxResults", query.maxResults, 1, 1_000_000);
+    // Without a filter, N tasks are on the first ceil(N / 100) pages: no page past them is asked
+    // for. With one, the matches seen so far estimate how many more pages hold the rest; `until`
+    // reads page by page. A listing that must be read whole asks as wide as pageConcurrency allows.
+    // The newest N < 100 of an unfiltered listing are one page of N: no more is sent, or parsed.
+    const pageSize = filter === undefined && until === undefined && maxResults !== undefined ? Math.min(maxResults, PAGE_SIZE) : PAGE_SIZE;
+    let kept: BackgroundTask[] = [];
+    const lookahead =
+      maxResults === undefined && until === undefined
+        ? undefined
+        : (pagesRead: number) => {
+            if (until !== undefined) return 1;
+            const missing = maxResults! - kept.length;
+            if (filter === undefined || pagesRead === 0) return Math.ceil(missing / pageSize);
+            return kept.length === 0 ? 2 ** pagesRead : Math.ceil((missing * pagesRead) / kept.length);
+          };
     // A deletion during the walk may have shifted a task past a page boundary: read it all again.
     for (let walk = 1; ; walk++) {
+      kept = [];
       try {
-        const tasks: BackgroundTask[] = [];
-        for await (const page of this.#walk(query)) for (const task of page) tasks.push(task);
-        return tasks;
+        // A listing read again starts narrow: the count it would start from has just proven stale.
+        for await (const page of this.#walk(query, { wide: walk === 1 && lookahead === undefined, lookahead, pageSize })) {
+          for (const task of page) if (filter === undefined || filter(task)) kept.push(task);
+          if ((maxResults !== undefined && kept.length >= maxResults) || (until !== undefined && until(kept))) break;
+        }
+        const sorted = sortedNewestFirst(kept);
+        return maxResults === undefined ? sorted : sorted.slice(0, maxResults);
       } catch (error) {
         if (!(error instanceof ListChangedDuringWalk)) throw error;
         if (walk === MAX_WALKS) throw this.#changedError(query, error);
@@ -116,11 +179,14 @@ export class RocketMQClient {
     }
   }
 
-  /** Every matching task, newest first, each once, as pages arrive. */
-  /** As listAllBackgroundTasks, but yielded as pages arrive; a deletion during the walk raises IncompleteListError (tasks already yielded cannot be taken back). */
+  /**
+   * As listAllBackgroundTasks, but yielded as pages arrive, each page newest first (the pages in
+   * the API's order: only the whole list can be sorted); a deletion during the walk raises
+   * IncompleteListError (tasks already yielded cannot be taken back).
+   */
   async *iterateBackgroundTasks(query: ListAllBackgroundTasksQuery): AsyncGenerator<BackgroundTask> {
     try {
-      for await (const page of this.#walk(query)) yield* page;
+      for await (const page of this.#walk(query, { wide: true })) yield* sortedNewestFirst(page);
     } catch (error) {
       throw error instanceof ListChangedDuringWalk ? this.#changedError(query, error) : error;
     }
@@ -136,7 +202,7 @@ export class RocketMQClient {
     });
   }
 
-  #walk(query: ListAllBackgroundTasksQuery): AsyncGenerator<BackgroundTask[]> {
+  #walk(query: ListAllBackgroundTasksQuery, how: { wide: boolean; lookahead?: (pagesRead: number) => number; pageSize?: number }): AsyncGenerator<BackgroundTask[]> {
     requireObject("query", query);
     const instanceId = requireId("instanceId", query.instanceId);
     const times = timeQuery(query);
@@ -148,9 +214,14 @@ export class RocketMQClient {
       this.#rememberCount(countKey, page.taskCount);
       return page;
     };
-    return walkPages(fetchPage, {
+    const maxPages = this.#maxListPages;
+    const pageSize = how.pageSize ?? PAGE_SIZE;
+    const pages = walkPages(fetchPage, {
       concurrency: this.#pageConcurrency,
-      expectedCount: this.#lastCounts.get(countKey),
+      pageSize,
+      expectedCount: how.wide ? this.#lastCounts.get(countKey) : undefined,
+      maxPages,
+      lookahead: how.lookahead,
       onShort: async (walk) => {
         // Fewer tasks than announced: ask again how many there are. Fewer than announced now means
         // tasks went while the list was read (what was collected may hold one of them and have
@@ -159,6 +230,20 @@ export class RocketMQClient {
         throw shortWalkError(walk, recount.taskCount) ?? new IncompleteListError({ ...walk, announced: recount.taskCount, instanceId });
       },
     });
+    return (async function* bounded() {
+      try {
+        yield* pages;
+      } catch (error) {
+        if (!(error instanceof WalkBoundReached)) throw error;
+        throw new IncompleteListError({
+          collected: error.collected,
+          announced: error.announced,
+          pages: maxPages,
+          instanceId,
+          reason: `it reached maxListPages (${maxPages} pages, ${maxPages * pageSize} tasks) while the API announced ${error.announced} tasks and the last page was full; pass a larger maxListPages to the client if the instance really holds that many, or narrow the listing with beginTime/endTime`,
+        });
+      }
+    })();
   }
 
   #rememberCount(key: string, count: number): void {

@@ -24,16 +24,21 @@ export function newestFirst(tasks: readonly BackgroundTask[]): BackgroundTask[] 
     .map((e) => e.task);
 }
 
-/** The tasks that pass every filter, newest first, at most `maxResults` of them. */
-export function filterTasks(tasks: readonly BackgroundTask[], filters: TaskFilters, maxResults?: number): BackgroundTask[] {
+/** The filters as one predicate (for a listing that filters as it reads), or undefined when there is nothing to filter on. */
+export function taskPredicate(filters: TaskFilters): ((task: BackgroundTask) => boolean) | undefined {
+  if (!filters.names && !filters.statuses && !filters.paramsMatch) return undefined;
   const names = filters.names && new Set(filters.names);
   const statuses = filters.statuses && new Set(filters.statuses.map((s) => s.toUpperCase()));
-  const kept = tasks.filter(
-    (t) =>
-      (!names || names.has(t.name)) &&
-      (!statuses || statuses.has(t.status.toUpperCase())) &&
-      (!filters.paramsMatch || matches(t, { paramsMatch: filters.paramsMatch })),
-  );
+  return (t) =>
+    (!names || names.has(t.name)) &&
+    (!statuses || statuses.has(t.status.toUpperCase())) &&
+    (!filters.paramsMatch || matches(t, { paramsMatch: filters.paramsMatch }));
+}
+
+/** The tasks that pass every filter, newest first, at most `maxResults` of them. */
+export function filterTasks(tasks: readonly BackgroundTask[], filters: TaskFilters, maxResults?: number): BackgroundTask[] {
+  const predicate = taskPredicate(filters);
+  const kept = predicate ? tasks.filter(predicate) : tasks;
   const sorted = newestFirst(kept);
   return maxResults === undefined ? sorted : sorted.slice(0, maxResults);
 }

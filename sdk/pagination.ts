@@ -45,15 +45,27 @@ export function shortWalkError(walk: ShortWalk, recount: number): ListChangedDur
   return recount < walk.announced ? new ListChangedDuringWalk(walk.announced, recount, walk.collected) : undefined;
 }
 
+/** A walk reached its stated maximum of pages while the pages still came full: it stops there rather than trust the server's count. */
+export class WalkBoundReached extends Error {
+  constructor(readonly maxPages: number, readonly collected: number, readonly announced: number) {
+    super(`the walk reached its maximum of ${maxPages} pages with ${collected} tasks, and the last page was full`);
+  }
+}
+
 /**
- * Walks every page newest first and yields each page's tasks not seen before (whole pages, not one
+ * Walks the pages newest first and yields each page's tasks not seen before (whole pages, not one
  * task at a time: an await per task costs more than the parsing). Page one tells how many pages there are;
- * the rest are fetched `concurrency` at a time and yielded in order. Tasks created during the walk
- * shift records onto later pages, hence the de-duplication by id and the extra pages read while the
- * last one is full. A page that is empty or adds no new id ends the walk whatever `task_count` says,
- * so a server that ignores `start` or over-counts cannot make it loop. `onShort` decides what a walk
- * that ended below the announced count means (the client re-checks and raises). A deletion during
- * the walk raises ListChangedDuringWalk: the caller reads again rather than risk a gap.
+ * the rest are fetched `concurrency` at a time and yielded in order.
+ *
+ * The walk ends at the first page that is not full: the end of the list as the server saw it when
+ * it served that page. Tasks created during the walk only push records onto later pages (hence the
+ * de-duplication by id), so they never make it fail. It is complete when that page ends at or
+ * beyond its own `task_count`; otherwise, or when a full page adds no new id and no growth of
+ * `task_count` explains it (a server that ignores `start`), `onShort` decides what it means (the
+ * client re-checks and raises). A deletion during the walk raises ListChangedDuringWalk: the caller
+ * reads again rather than risk a gap. The walk never asks for more than `maxPages` pages and raises
+ * WalkBoundReached when it would need more, whatever `task_count` announces. A consumer that has what
+ * it wanted simply stops iterating; `lookahead` keeps such a walk from asking for pages it may not need.
  */
 export async function* walkPages(
   fetchPage: (start: number, limit: number) => Promise<TaskPage>,
@@ -62,11 +74,17 @@ export async function* walkPages(
     pageSize?: number;
     /** task_count as a previous walk found it: when it spans several pages, the first `concurrency` pages are asked for at once. */
     expectedCount?: number;
+    /** The most pages the walk reads. Default: no bound. */
+    maxPages?: number;
+    /** How many pages past those already yielded the walk may have asked for (at least 1; default no limit but `concurrency`). Read again before every request. */
+    lookahead?: (pagesRead: number) => number;
     onShort?: (walk: ShortWalk) => Promise<void>;
   },
 ): AsyncGenerator<BackgroundTask[]> {
   const pageSize = options.pageSize ?? PAGE_SIZE;
   const concurrency = options.concurrency;
+  const maxPages = options.maxPages ?? Infinity;
+  const lookahead = options.lookahead;
   const seen = new Set<string>();
   const inFlight = new Map<number, Promise<TaskPage>>();
   // The highest task_count answered so far, in answer order: a page asked for after that answer
@@ -85,32 +103,31 @@ export async function* walkPages(
   // runs more than one page past what `concurrency` slots from the walk's position allow, so a
   // server that over-counts costs at most that many requests for pages that do not exist.
   const fill = () => {
-    while (!done && running < concurrency && nextToLaunch < planned && nextToLaunch <= pagesRead + concurrency) launch(nextToLaunch++);
+    const limit = Math.min(planned, maxPages, pagesRead + concurrency + 1, lookahead ? pagesRead + Math.max(1, lookahead(pagesRead)) : Infinity);
+    while (!done && running < concurrency && nextToLaunch < limit) launch(nextToLaunch++);
   };
-  // Pages asked for before any answer (the first window) were served in an order nobody knows, so
-  // no floor orders them against a deletion: they must all report the same task_count instead.
-  let firstWindowCount: number | undefined;
+  // Pages asked for again make the answers of those they replace stale: those free their slot only.
+  let generation = 0;
   const launch = (index: number) => {
-    // The first answer always comes from the first window, so until it is in, every launch is blind.
-    const blind = firstWindowCount === undefined;
     const floor = highestAnswered;
+    const asked = generation;
     running++;
     const promise = fetchPage(pageStart(index, pageSize), pageSize).then(
       (page) => {
         running--;
-        if (blind) firstWindowCount ??= page.taskCount;
-        const changedFrom = page.taskCount < floor ? floor : blind && page.taskCount !== firstWindowCount ? firstWindowCount! : undefined;
-        if (changedFrom !== undefined) {
+        if (asked !== generation) return page;
+        if (page.taskCount < floor) {
           done = true;
-          throw new ListChangedDuringWalk(changedFrom, page.taskCount, seen.size);
+          throw new ListChangedDuringWalk(floor, page.taskCount, seen.size);
         }
         highestAnswered = Math.max(highestAnswered, page.taskCount);
         planned = Math.max(planned, plannedPages(highestAnswered, pageSize));
-        if (page.tasks.length > 0) fill(); // an empty page ends the walk when it gets there
+        if (page.tasks.length === pageSize) fill(); // a page that is not full ends the walk when it gets there
         return page;
       },
       (error: unknown) => {
         running--;
+        if (asked !== generation) throw error;
         done = true; // the walk fails when it reaches this page: ask for nothing more
         throw error;
       },
@@ -121,24 +138,50 @@ export async function* walkPages(
 
   fill();
   let announced = 0;
+  // task_count of page one: how far a page of creations has to push records (see below).
+  let firstCount: number | undefined;
+  let complete = false;
   try {
     for (;;) {
       const pending = inFlight.get(pagesRead);
       if (!pending) break;
       const page = await pending;
       inFlight.delete(pagesRead);
+      if (page.taskCount < announced) {
+        // Served before an earlier page, with tasks created in between (a deletion would have failed
+        // the floor check): records moved on between the two answers and one may have slipped past
+        // this page's start. Asked for again now, it is served after every page already read.
+        // Its floor is every count read so far, so a deletion is caught on the way; pages asked for
+        // beyond it were served as early, and are asked for again too.
+        for (const index of inFlight.keys()) if (index > pagesRead) inFlight.delete(index);
+        generation++;
+        nextToLaunch = pagesRead;
+        launch(nextToLaunch++);
+        fill();
+        continue;
+      }
+      const start = pageStart(pagesRead, pageSize);
       pagesRead++;
-      announced = Math.max(announced, page.taskCount);
+      announced = page.taskCount;
+      firstCount ??= page.taskCount;
       const fresh: BackgroundTask[] = [];
       for (const task of page.tasks) {
         if (seen.has(task.id)) continue;
         seen.add(task.id);
         fresh.push(task);
       }
-      if (fresh.length === 0) break;
-      yield fresh;
+      if (fresh.length > 0) yield fresh;
+      if (page.tasks.length < pageSize) {
+        // The end of the list as this answer saw it; its records and its count belong together.
+        complete = start - 1 + page.tasks.length >= page.taskCount;
+        break;
+      }
+      // A full page of tasks already seen: at least a page of creations since the first answer
+      // explains it (every record moved one page on); otherwise the server is not paging.
+      if (fresh.length === 0 && page.taskCount - firstCount < pageSize) break;
+      if (pagesRead >= maxPages) throw new WalkBoundReached(maxPages, seen.size, announced);
       // A full last page the count did not foresee (an under-count): read one page more.
-      if (pagesRead === planned && page.tasks.length === pageSize) planned++;
+      if (pagesRead >= planned) planned = pagesRead + 1;
       fill();
     }
   } finally {
@@ -146,5 +189,5 @@ export async function* walkPages(
     done = true;
     inFlight.clear();
   }
-  if (seen.size < announced && options.onShort) await options.onShort({ collected: seen.size, announced, pages: pagesRead });
+  if (!complete && options.onShort) await options.onShort({ collected: seen.size, announced, pages: pagesRead });
 }

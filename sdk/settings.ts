@@ -28,6 +28,8 @@ export interface ClientOptions {
   pageConcurrency?: number;
   /** The largest answer body accepted, in bytes: past it the answer is dropped with ResponseTooLargeError. Default 4 MiB (a full page of 100 tasks is about 50 kB). */
   maxResponseBytes?: number;
+  /** The most pages (of 100 tasks) one listing reads before it raises IncompleteListError, whatever the API announces. Default 1 000. */
+  maxListPages?: number;
   /** Skip TLS verification. Env `HW_INSECURE`. Default false. */
   insecure?: boolean;
   /** Receives one line per request attempt (method, path, status, attempt, request id); never a secret. Env `ROCKETMQ_TASKS_DEBUG=1` logs to stderr. */
@@ -48,6 +50,7 @@ export interface ResolvedSettings {
   retryBudgetMs: number;
   pageConcurrency: number;
   maxResponseBytes: number;
+  maxListPages: number;
   insecure: boolean;
   logger: ((line: string) => void) | undefined;
   /** The environment the settings were read from (proxies are read from it too). */
@@ -254,6 +257,7 @@ export function resolveSettings(options: ClientOptions = {}, env: Env = process.
     retryBudgetMs: requireInteger("retryBudgetMs", options.retryBudgetMs ?? 120_000, 0, 3_600_000),
     pageConcurrency: requireInteger("pageConcurrency", options.pageConcurrency ?? 4, 1, 32),
     maxResponseBytes: requireInteger("maxResponseBytes", options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, 1024, 1024 ** 3),
+    maxListPages: requireInteger("maxListPages", options.maxListPages ?? 1_000, 1, 1_000_000),
     insecure: options.insecure ?? parseBoolean("HW_INSECURE", env.HW_INSECURE) ?? false,
     logger: options.logger ?? (debug ? (line: string) => process.stderr.write(`rocketmq-tasks ${line}\n`) : undefined),
     env,

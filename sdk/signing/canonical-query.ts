@@ -23,3 +23,53 @@ export function queryOf(search: URLSearchParams): QueryParams {
   for (const [key, value] of search) (query[key] ??= []).push(value);
   return query;
 }
+
+const PLAIN_QUERY = /^[A-Za-z0-9_.~=&-]*$/;
+
+/**
+ * Orders two `key=value` pairs (one "=" each) by key, then value, by UTF-16 code unit: the "=" that
+ * ends a key sorts before every character, so that "a" comes before "a-" and "a0".
+ */
+function comparePairs(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return (x === 61 ? -1 : x) - (y === 61 ? -1 : y);
+  }
+  return a.length - b.length;
+}
+
+/**
+ * canonicalQuery(queryOf(new URLSearchParams(search))) for a URL's `search` string (with or without
+ * its "?"). A query of unreserved characters only (every list query the client sends) is already
+ * decoded and encoded alike, so it is split and sorted by hand; anything else takes the general path.
+ */
+export function canonicalQueryOfSearch(search: string): string {
+  const text = search.charCodeAt(0) === 63 /* ? */ ? search.slice(1) : search;
+  if (!PLAIN_QUERY.test(text)) return canonicalQuery(queryOf(new URLSearchParams(text)));
+  return canonicalPlainQuery(text);
+}
+
+/** canonicalQueryOfSearch for a search already known to hold unreserved characters, "=" and "&" only. */
+export function canonicalPlainQuery(search: string): string {
+  const text = search.charCodeAt(0) === 63 /* ? */ ? search.slice(1) : search;
+  const pairs: string[] = [];
+  for (const part of text.split("&")) {
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    // A second "=" belongs to the value and is encoded there.
+    if (eq !== -1 && part.indexOf("=", eq + 1) !== -1) return canonicalQuery(queryOf(new URLSearchParams(text)));
+    const pair = eq === -1 ? part + "=" : part;
+    // Insertion sort: a query has a handful of parameters.
+    let i = pairs.length;
+    while (i > 0 && comparePairs(pairs[i - 1], pair) > 0) {
+      pairs[i] = pairs[i - 1];
+      i--;
+    }
+    pairs[i] = pair;
+  }
+  let out = "";
+  for (let i = 0; i < pairs.length; i++) out += i === 0 ? pairs[i] : "&" + pairs[i];
+  return out;
+}

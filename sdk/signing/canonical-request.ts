@@ -19,14 +19,12 @@ export interface SigningInput {
 }
 
 export function canonicalRequest(input: SigningInput): string {
-  return [
-    input.method.toUpperCase(),
-    canonicalUri(input.path),
-    canonicalQuery(input.query),
-    canonicalHeaders(input.headers, input.signedHeaders),
-    input.signedHeaders.join(";"),
-    input.payloadHash,
-  ].join("\n");
+  return canonicalRequestText(input.method, input.path, canonicalQuery(input.query), canonicalHeaders(input.headers, input.signedHeaders), input.signedHeaders.join(";"), input.payloadHash);
+}
+
+/** canonicalRequest with the query and the headers' two parts already written. */
+export function canonicalRequestText(method: string, path: string, query: string, headerLines: string, signedHeaders: string, payloadHash: string): string {
+  return `${method.toUpperCase()}\n${canonicalUri(path)}\n${query}\n${headerLines}\n${signedHeaders}\n${payloadHash}`;
 }
 
 export function stringToSign(sdkDate: string, canonical: string): string {

@@ -15,3 +15,16 @@ export function parseSdkDate(value: string): Date | undefined {
   const date = new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s));
   return formatSdkDate(date) === value ? date : undefined;
 }
+
+let cachedSecond = -1;
+let cachedDate = "";
+
+/** formatSdkDate of the current time; the text changes once a second, so it is made once a second. */
+export function currentSdkDate(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== cachedSecond) {
+    cachedDate = formatSdkDate(new Date(second * 1000));
+    cachedSecond = second;
+  }
+  return cachedDate;
+}

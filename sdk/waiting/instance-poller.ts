@@ -11,7 +11,7 @@ export interface PollNeeds {
    * A listing of every task created at or after `beginTime` (undefined: all of them). Shared: one per
    * poll, narrowed to the earliest `beginTime` asked for.
    */
-  listAll?: { beginTime: Date | undefined };
+  listAll?: { beginTime: Date | undefined; enough?: (tasks: readonly BackgroundTask[]) => boolean };
 }
 
 /** One poll's answers. `shown` and `all` hold only what some subscriber asked for in this poll. */
@@ -40,7 +40,8 @@ export interface PollSubscriber {
 export interface PollSource {
   /** The first page of tasks created at or after `beginTime` (undefined: all), newest first. */
   listNewest(beginTime: Date | undefined, signal: AbortSignal): Promise<readonly BackgroundTask[]>;
-  listAll(beginTime: Date | undefined, signal: AbortSignal): Promise<readonly BackgroundTask[]>;
+  /** Every task created at or after `beginTime`, newest first; `until`, when given, may end the read early. */
+  listAll(beginTime: Date | undefined, signal: AbortSignal, until?: (tasks: readonly BackgroundTask[]) => boolean): Promise<readonly BackgroundTask[]>;
   show(taskId: string, signal: AbortSignal): Promise<BackgroundTask>;
 }
 
@@ -142,6 +143,9 @@ export class InstancePoller {
       const covered = [...this.#subscribers].filter((s) => beginTime === undefined || (s.createdAfter !== undefined && s.createdAfter >= beginTime));
       const showIds = new Set<string>();
       let listAll: { beginTime: Date | undefined } | undefined;
+      // The shared listing may stop once every subscriber that asked for it has what it needs.
+      const enough: ((tasks: readonly BackgroundTask[]) => boolean)[] = [];
+      let readWhole = false;
       const ready: PollSubscriber[] = [];
       for (const s of covered) {
         let needs: PollNeeds | undefined;
@@ -154,6 +158,8 @@ export class InstancePoller {
         ready.push(s);
         if (needs?.show !== undefined) showIds.add(needs.show);
         if (needs?.listAll) {
+          if (needs.listAll.enough) enough.push(needs.listAll.enough);
+          else readWhole = true;
           const b = needs.listAll.beginTime;
           if (listAll === undefined) listAll = { beginTime: b };
           else if (listAll.beginTime !== undefined && (b === undefined || b < listAll.beginTime)) listAll = { beginTime: b };
@@ -161,7 +167,7 @@ export class InstancePoller {
       }
       const [shown, all] = await Promise.all([
         Promise.all([...showIds].map(async (id) => [id, await settle(this.#source.show(id, signal))] as const)),
-        listAll ? settle(this.#source.listAll(listAll.beginTime, signal)) : undefined,
+        listAll ? settle(this.#source.listAll(listAll.beginTime, signal, readWhole ? undefined : (tasks) => enough.every((e) => e(tasks)))) : undefined,
       ]);
       if (signal.aborted) return;
       const result: PollResult = { page, shown: new Map(shown), all };

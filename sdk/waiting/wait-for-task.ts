@@ -51,7 +51,7 @@ function pollerFor(client: RocketMQClient, instanceId: string): InstancePoller {
     poller = new InstancePoller(
       {
         listNewest: async (beginTime, signal) => (await client.listBackgroundTasks({ instanceId, start: 1, limit: PAGE_SIZE, beginTime: toSecond(beginTime), signal })).tasks,
-        listAll: (beginTime, signal) => client.listAllBackgroundTasks({ instanceId, beginTime: toSecond(beginTime), signal }),
+        listAll: (beginTime, signal, until) => client.listAllBackgroundTasks({ instanceId, beginTime: toSecond(beginTime), signal, until }),
         show: (taskId, signal) => client.showBackgroundTask({ instanceId, taskId, signal }),
       },
       () => byInstance!.delete(instanceId),
@@ -202,6 +202,15 @@ export function waitForBackgroundTask(client: RocketMQClient, options: WaitForBa
       return after === undefined || page.every((t) => !(Date.parse(t.createdAt) < after));
     };
 
+    /**
+     * Newest first, the listing a wait by name makes can stop at the first page holding a match (the
+     * newest one) or a task older than createdAfter (nothing after it counts).
+     */
+    const listedEnough = (tasks: readonly BackgroundTask[]) => {
+      const after = matcher.createdAfter?.getTime();
+      return newestMatch(tasks, matcher) !== undefined || (after !== undefined && tasks.some((t) => Date.parse(t.createdAt) < after));
+    };
+
     const subscriber: PollSubscriber = {
       createdAfter: matcher.createdAfter,
       nextPollAt: performance.now(),
@@ -213,7 +222,7 @@ export function waitForBackgroundTask(client: RocketMQClient, options: WaitForBa
         else if (tracked !== undefined) plan = { kind: "show", taskId: tracked };
         else plan = { kind: "none" };
         if (plan.kind === "show") return { show: plan.taskId };
-        if (plan.kind === "all") return { listAll: { beginTime: matcher.createdAfter } };
+        if (plan.kind === "all") return { listAll: { beginTime: matcher.createdAfter, enough: listedEnough } };
         return undefined;
       },
       deliver(result: PollResult, sentAt: number) {

@@ -7,8 +7,8 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { EmulatorAdmin, generatedSeed } from "../../emulator";
 import { ROOT, ensureBuilt } from "../cli/helpers";
-import { HuaweiCloudApiError, IncompleteListError, ResponseValidationError, TimeoutError, waitForBackgroundTask } from "../../sdk";
-import { clientOf, failure, finalChecks, outcome, reportFigures, requestsSince, startTracked, type TrackedEmulator } from "./helpers";
+import { HuaweiCloudApiError, IncompleteListError, ResponseValidationError, RocketMQClient, TimeoutError, ValidationError, waitForBackgroundTask } from "../../sdk";
+import { clientOf, failure, finalChecks, outcome, reportFigures, requestsSince, startTracked, trackClient, type TrackedEmulator } from "./helpers";
 
 const TASKS = 250;
 
@@ -314,4 +314,127 @@ describe("a wall clock that steps backward moves no deadline and no poll", () =>
       clearInterval(stepper);
     }
   });
+});
+/** A tiny hostile API on loopback: `page(start, limit)` decides every list answer; it counts the requests. */
+async function hostileServer(page: (start: number, limit: number) => { task_count: number; tasks: unknown[] }) {
+  let requests = 0;
+  const server = createServer((req, res) => {
+    requests++;
+    const url = new URL(req.url ?? "/", "http://x");
+    const body = JSON.stringify(page(Number(url.searchParams.get("start") ?? 1), Number(url.searchParams.get("limit") ?? 10)));
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  const client = (options: Record<string, unknown> = {}) =>
+    trackClient(new RocketMQClient({ endpoint: `http://127.0.0.1:${port}`, projectId: "p0000000000000000000000000000001", credentials: { accessKey: "AKHOSTILE0001", secretKey: "hostile-secret" }, maxRetries: 0, ...options }, {}));
+  return { client, requests: () => requests, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+const wireTask = (n: number, createdMs: number) => ({
+  id: `hostile-${String(n).padStart(9, "0")}`,
+  name: "restartInstance",
+  user_name: "u",
+  user_id: "u1",
+  params: null,
+  status: "SUCCESS",
+  created_at: new Date(createdMs).toISOString().replace(/\.\d{3}Z$/, "Z"),
+  updated_at: null,
+});
+
+describe("a listing's walk is bounded by maxListPages, not by the server's word (finding 6)", () => {
+  /** task_count 10^12 and fresh tasks on every page, for ever. */
+  const endless = () => {
+    let n = 0;
+    return (_start: number, limit: number) => ({ task_count: 1e12, tasks: Array.from({ length: limit }, () => wireTask(++n, Date.UTC(2024, 0, 1) - n * 1000)) });
+  };
+
+  it("the default (1,000 pages) stops it with IncompleteListError naming maxListPages", async () => {
+    const api = await hostileServer(endless());
+    try {
+      const run = await outcome(() => api.client().listAllBackgroundTasks({ instanceId: "instance-0001" }));
+      const error = failure(run) as IncompleteListError;
+      expect(error).toBeInstanceOf(IncompleteListError);
+      expect(error.message).toContain("maxListPages (1000 pages, 100000 tasks)");
+      expect(error).toMatchObject({ collected: 100_000, announced: 1e12 });
+      expect(api.requests()).toBe(1_000);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("maxListPages 20: exactly 20 requests, for listAllBackgroundTasks and iterateBackgroundTasks", async () => {
+    const api = await hostileServer(endless());
+    try {
+      const client = api.client({ maxListPages: 20 });
+      expect(failure(await outcome(() => client.listAllBackgroundTasks({ instanceId: "instance-0001" })))).toMatchObject({ code: "ERR_INCOMPLETE_LIST", collected: 2_000 });
+      expect(api.requests()).toBe(20);
+      let yielded = 0;
+      const iterated = await outcome(async () => {
+        for await (const _ of client.iterateBackgroundTasks({ instanceId: "instance-0001" })) yielded++;
+      });
+      expect(failure(iterated)).toBeInstanceOf(IncompleteListError);
+      expect(yielded).toBe(2_000);
+      expect(api.requests()).toBe(40);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("maxListPages is validated before any request", () => {
+    expect(() => new RocketMQClient({ endpoint: "http://127.0.0.1:1", projectId: "p1", credentials: { accessKey: "AK1", secretKey: "s" }, maxListPages: 0 }, {})).toThrow(ValidationError);
+    expect(() => new RocketMQClient({ endpoint: "http://127.0.0.1:1", projectId: "p1", credentials: { accessKey: "AK1", secretKey: "s" }, maxListPages: 0 }, {})).toThrow(/maxListPages/);
+  });
+});
+
+describe("listAllBackgroundTasks is newest first whatever order the server pages in (finding 9)", () => {
+  const TOTAL = 250;
+  // Task n was created n minutes before 2024-01-01: task 1 is the newest.
+  const all = Array.from({ length: TOTAL }, (_, i) => wireTask(i + 1, Date.UTC(2024, 0, 1) - (i + 1) * 60_000));
+  const newestFirstIds = all.map((t) => t.id);
+
+  it.each<[string, (start: number, limit: number) => unknown[]]>([
+    ["pages served oldest first", (start, limit) => [...all].reverse().slice(start - 1, start - 1 + limit)],
+    ["tasks shuffled across pages", (start, limit) => all.map((t, i) => ({ t, k: (i * 7919) % TOTAL })).sort((a, b) => a.k - b.k).map((e) => e.t).slice(start - 1, start - 1 + limit)],
+    ["each page reversed", (start, limit) => all.slice(start - 1, start - 1 + limit).reverse()],
+  ])("%s", async (_name, slice) => {
+    const api = await hostileServer((start, limit) => ({ task_count: TOTAL, tasks: slice(start, limit) }));
+    try {
+      const tasks = await api.client().listAllBackgroundTasks({ instanceId: "instance-0001" });
+      expect(tasks.map((t) => t.id)).toEqual(newestFirstIds);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe("tasks created during a listing never fail it (finding 5)", () => {
+  it("20 listings of 600 tasks, each with tasks created while it runs: all succeed, with every earlier task once, newest first", async () => {
+    const busy = await startTracked({ seed: generatedSeed(600, Date.UTC(2024, 2, 1)), latencyMs: 3 });
+    const busyAdmin = new EmulatorAdmin(busy.url);
+    const client = clientOf(busy, { maxRetries: 0 });
+    const failures: unknown[] = [];
+    for (let run = 0; run < 20; run++) {
+      const before = new Set((await client.listAllBackgroundTasks({ instanceId: busy.instanceId })).map((t) => t.id));
+      let creating = true;
+      const creator = (async () => {
+        while (creating) await busyAdmin.createTask(busy.instanceId, { name: "restartInstance", status: "SUCCESS" });
+      })();
+      // Alternate a fresh client (first walk narrow) and the warm one (first window from the remembered count).
+      const lister = run % 2 === 0 ? client : clientOf(busy, { maxRetries: 0 });
+      const result = await outcome(() => lister.listAllBackgroundTasks({ instanceId: busy.instanceId }));
+      creating = false;
+      await creator;
+      if (!result.ok) {
+        failures.push(result.error);
+        continue;
+      }
+      const ids = result.value.map((t) => t.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect([...before].filter((id) => !ids.includes(id))).toEqual([]);
+      const times = result.value.map((t) => Date.parse(t.createdAt));
+      expect(times.every((ms, i) => i === 0 || ms <= times[i - 1])).toBe(true);
+    }
+    expect(failures.map(String)).toEqual([]);
+  }, 60_000);
 });

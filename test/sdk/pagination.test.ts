@@ -1,6 +1,11 @@
-// The paging walker is pure over its fetchPage function: these specs feed it pages directly.
-// The same behaviours are proven over real HTTP against the emulator in client.test.ts.
-import { ListChangedDuringWalk, announcedPages, pageStart, plannedPages, shortWalkError, walkPages } from "../../sdk/pagination";
+// The paging walker is pure over its fetchPage function: most specs feed it pages directly (the same
+// behaviours are proven over real HTTP in client.test.ts); the early-stopping reads are counted against the emulator.
+import { generatedSeed } from "../../emulator";
+import { getBackgroundTasks } from "../../provider";
+import { RocketMQClient } from "../../sdk/client";
+import { waitForBackgroundTask } from "../../sdk/waiting/wait-for-task";
+import { useEmulatorFixture } from "./emulator-fixture";
+import { ListChangedDuringWalk, WalkBoundReached, announcedPages, pageStart, plannedPages, shortWalkError, walkPages } from "../../sdk/pagination";
 import type { BackgroundTask, TaskPage } from "../../sdk/schemas";
 
 const task = (n: number): BackgroundTask => ({
@@ -115,7 +120,10 @@ describe("walkPages", () => {
       // after page one was served shows only as pages that disagree on task_count.
       const s = server(300, { deleteAfterFirst: 1 });
       await expect(collect(walkPages(s.fetchPage, { concurrency: 4, expectedCount: 300 }))).rejects.toBeInstanceOf(ListChangedDuringWalk);
-      expect(s.calls).toEqual([1, 101, 201, 301]);
+      // Page two answered a lower count than page one: it is asked for again after page one, with
+      // page one's count as its floor, which the deletion fails (the pages after it are re-asked too).
+      expect(s.calls.slice(0, 5)).toEqual([1, 101, 201, 301, 101]);
+      expect(s.calls.length).toBeLessThanOrEqual(7);
     });
 
     it("asks for page one alone when that count fits on one page", async () => {
@@ -183,3 +191,235 @@ describe("walkPages", () => {
     expect(peak).toBe(3);
   });
 });
+
+describe("walkPages under creations (issue 13, finding 5)", () => {
+  /** A server that creates `perAnswer` tasks after every answer it serves, newest first. */
+  function growing(total: number, perAnswer: number) {
+    let next = total;
+    let tasks = Array.from({ length: total }, (_, i) => task(total - i));
+    const original = tasks.map((t) => t.id);
+    const fetchPage = async (start: number, limit: number): Promise<TaskPage> => {
+      await new Promise((r) => setTimeout(r, 1));
+      const page = { taskCount: tasks.length, tasks: tasks.slice(start - 1, start - 1 + limit) };
+      tasks = [...Array.from({ length: perAnswer }, () => task(++next)).reverse(), ...tasks];
+      return page;
+    };
+    return { fetchPage, original };
+  }
+
+  it.each([
+    [1, 7],
+    [4, 7],
+    [4, 60],
+    [2, 90],
+  ])("concurrency %i, %i tasks created after every answer: every task there at the start, once, and no short walk", async (concurrency, perAnswer) => {
+    const s = growing(1_000, perAnswer);
+    const shorts: unknown[] = [];
+    // More creations per answer than a page holds outrun a walk for ever: maxPages is the bound.
+    const ids = await collect(walkPages(s.fetchPage, { concurrency, maxPages: 200, onShort: async (w) => void shorts.push(w) }));
+    expect(shorts).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+    const got = new Set(ids);
+    expect(s.original.filter((id) => !got.has(id))).toEqual([]);
+  });
+
+  it("a page served before an earlier one, with creations in between, is asked for again rather than trusted", async () => {
+    // Page two is held back until page three has been served and 50 tasks created: records 151-200
+    // of the old list moved to 201-250, past page two's range and into page three's after it was read.
+    let tasks = Array.from({ length: 300 }, (_, i) => task(300 - i));
+    const original = tasks.map((t) => t.id);
+    const calls: number[] = [];
+    let thirdServed: () => void = () => undefined;
+    const third = new Promise<void>((r) => (thirdServed = r));
+    const fetchPage = async (start: number, limit: number): Promise<TaskPage> => {
+      calls.push(start);
+      if (start === 101 && calls.filter((c) => c === 101).length === 1) await third;
+      const page = { taskCount: tasks.length, tasks: tasks.slice(start - 1, start - 1 + limit) };
+      if (start === 201) {
+        tasks = [...Array.from({ length: 50 }, (_, i) => task(400 - i)), ...tasks];
+        thirdServed();
+      }
+      return page;
+    };
+    const ids = await collect(walkPages(fetchPage, { concurrency: 4 }));
+    const got = new Set(ids);
+    expect(original.filter((id) => !got.has(id))).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(calls.filter((c) => c === 201).length).toBe(2); // page three again, after page two
+  });
+});
+
+describe("walkPages bounds (issue 13, finding 6)", () => {
+  it("stops at maxPages and raises, however many tasks the server announces", async () => {
+    let n = 0;
+    const calls: number[] = [];
+    const endless = async (start: number, limit: number): Promise<TaskPage> => {
+      calls.push(start);
+      return { taskCount: 1e12, tasks: Array.from({ length: limit }, () => task(++n)) };
+    };
+    const seen: string[] = [];
+    const error = await (async () => {
+      try {
+        for await (const page of walkPages(endless, { concurrency: 4, maxPages: 25 })) for (const t of page) seen.push(t.id);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(WalkBoundReached);
+    expect(error).toMatchObject({ maxPages: 25, collected: 2_500, announced: 1e12 });
+    expect(calls).toHaveLength(25);
+    expect(seen).toHaveLength(2_500);
+  });
+
+  it("a list of exactly maxPages pages that ends there is complete", async () => {
+    const s = server(250);
+    expect(await collect(walkPages(s.fetchPage, { concurrency: 4, maxPages: 3 }))).toHaveLength(250);
+  });
+});
+
+describe("walkPages lookahead (issue 12, reads that stop early)", () => {
+  it("a consumer that stops after page one, with lookahead 1, costs one request even when an earlier walk counted 5,000", async () => {
+    const s = server(5_000);
+    for await (const page of walkPages(s.fetchPage, { concurrency: 4, expectedCount: 5_000, lookahead: () => 1 })) {
+      expect(page).toHaveLength(100);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+    expect(s.calls).toEqual([1]);
+  });
+
+  it("a lookahead of 3 pages asks for exactly the first three", async () => {
+    const s = server(5_000);
+    let pages = 0;
+    for await (const _ of walkPages(s.fetchPage, { concurrency: 4, lookahead: (read) => 3 - read })) if (++pages === 3) break;
+    await new Promise((r) => setTimeout(r, 10));
+    expect(s.calls.sort((a, b) => a - b)).toEqual([1, 101, 201]);
+  });
+});
+
+// Over real HTTP: the emulator's request log counts what each early-stopping read sent.
+describe("reads that stop early, counted in the emulator's request log (issue 12, item 2)", () => {
+  const HISTORY = 5_000;
+  // generatedSeed: one task a minute before `NOW`, newest first.
+  const NOW = Date.UTC(2024, 5, 1);
+  const fx = useEmulatorFixture({ seed: generatedSeed(HISTORY, NOW) });
+  const lists = async () => (await fx.admin.requests()).filter((r) => r.path.endsWith("/tasks"));
+  const args = () => ({ instanceId: fx.emu.instanceId, endpoint: fx.emu.url, projectId: fx.emu.projectId, credentials: fx.emu.credentials });
+
+  it("getBackgroundTasks({ maxResults: 10 }) on a 5,000-task instance sends exactly one request", async () => {
+    const r = await getBackgroundTasks({ ...args(), maxResults: 10 });
+    expect(r.tasks).toHaveLength(10);
+    expect((await lists()).map((l) => l.query)).toEqual([expect.objectContaining({ start: "1", limit: "10" })]);
+    const all = await fx.client.listAllBackgroundTasks({ instanceId: fx.emu.instanceId });
+    expect(r.tasks).toEqual(all.slice(0, 10));
+  });
+
+  it("unfiltered maxResults N reads ceil(N / 100) pages, even on a client that remembers the count of 5,000", async () => {
+    await fx.client.listAllBackgroundTasks({ instanceId: fx.emu.instanceId }); // the client now starts long listings wide
+    await fx.admin.clearRequests();
+    for (const [n, pages] of [[1, 1], [100, 1], [101, 2], [250, 3], [1_000, 10]] as const) {
+      const tasks = await fx.client.listAllBackgroundTasks({ instanceId: fx.emu.instanceId, maxResults: n });
+      expect(tasks).toHaveLength(n);
+      await new Promise((r) => setTimeout(r, 20)); // nothing left in flight to land later
+      // Fewer than a page: one page of exactly N, nothing more sent or parsed.
+      const size = Math.min(n, 100);
+      expect((await lists()).map((l) => [l.query.start, l.query.limit])).toEqual(Array.from({ length: pages }, (_, i) => [String(i * size + 1), String(size)]));
+      await fx.admin.clearRequests();
+    }
+  });
+
+  it("refuses a bad maxResults, filter or until before any request", async () => {
+    for (const bad of [{ maxResults: 0 }, { maxResults: 1.5 }, { maxResults: "10" }, { filter: "bindInstancePublicIp" }, { until: 3 }]) {
+      await expect(fx.client.listAllBackgroundTasks({ instanceId: fx.emu.instanceId, ...(bad as object) })).rejects.toMatchObject({ name: "ValidationError", field: Object.keys(bad)[0] });
+    }
+    expect(await lists()).toHaveLength(0);
+  });
+
+  it("with a filter, the read stops once maxResults matches are in", async () => {
+    // Five bindInstancePublicIp tasks among the newest 2,000: the newest three are within the first pages.
+    const all = await fx.client.listAllBackgroundTasks({ instanceId: fx.emu.instanceId });
+    await fx.admin.clearRequests();
+    const name = "bindInstancePublicIp";
+    const matching = all.filter((t) => t.name === name);
+    expect(matching.length).toBeGreaterThan(3);
+    const thirdAt = all.indexOf(matching[2]);
+    const needed = Math.floor(thirdAt / 100) + 1;
+    const r = await getBackgroundTasks({ ...args(), name, maxResults: 3 });
+    expect(r.tasks).toEqual(matching.slice(0, 3));
+    const sent = await lists();
+    expect(sent.length).toBeGreaterThanOrEqual(needed);
+    // The pages that held the three, and at most what the match rate predicted beyond them (pageConcurrency 4).
+    expect(sent.length).toBeLessThanOrEqual(needed + 3);
+    expect(sent.length).toBeLessThan(HISTORY / 100 / 2);
+  });
+
+  it("a wait by name stops its search at the page holding the newest match", async () => {
+    // A match deep in the history: the first page (one request) is full without it, so the wait lists
+    // the instance, page by page, until the page that holds it, then follows it by id.
+    const all = await fx.client.listAllBackgroundTasks({ instanceId: fx.emu.instanceId });
+    const target = newestOfItsKind(all, 1_234);
+    const page = Math.floor(all.indexOf(target) / 100) + 1;
+    await fx.admin.clearRequests();
+    const client = new RocketMQClient({ endpoint: fx.emu.url, projectId: fx.emu.projectId, credentials: fx.emu.credentials }, {});
+    try {
+      const found = await waitForBackgroundTask(client, { instanceId: fx.emu.instanceId, name: target.name, paramsMatch: paramsOf(target), timeoutMs: 5_000, pollIntervalMs: 50 });
+      expect(found.id).toBe(target.id);
+    } finally {
+      await client.close();
+    }
+    const starts = (await lists()).map((l) => Number(l.query.start));
+    // The poll's first page, then the search's pages up to the one holding the match, nothing beyond;
+    // then the task by id (not a list request).
+    expect(page).toBeGreaterThan(10);
+    expect(starts).toEqual([1, ...Array.from({ length: page }, (_, i) => i * 100 + 1)]);
+  });
+
+  it("a wait by name with createdAfter stops at the first page older than that time", async () => {
+    // Two waits share one poller: one without createdAfter makes the shared query unbounded, the other
+    // (createdAfter 30 minutes before the newest task, no match) is satisfied by the first page older than that.
+    const all = await fx.client.listAllBackgroundTasks({ instanceId: fx.emu.instanceId });
+    await fx.admin.clearRequests();
+    const createdAfter = new Date(Date.parse(all[0].createdAt) - 250 * 60_000); // about page three
+    const client = new RocketMQClient({ endpoint: fx.emu.url, projectId: fx.emu.projectId, credentials: fx.emu.credentials }, {});
+    const deep = newestOfItsKind(all, 640);
+    const page = Math.floor(all.indexOf(deep) / 100) + 1;
+    try {
+      const none = waitForBackgroundTask(client, { instanceId: fx.emu.instanceId, name: "neverCreatedTask", createdAfter, timeoutMs: 800, pollIntervalMs: 300 });
+      const found = waitForBackgroundTask(client, { instanceId: fx.emu.instanceId, name: deep.name, paramsMatch: paramsOf(deep), timeoutMs: 5_000, pollIntervalMs: 300 });
+      expect((await found).id).toBe(deep.id);
+      await expect(none).rejects.toThrow(/no matching task yet/);
+    } finally {
+      await client.close();
+    }
+    const starts = (await lists()).map((l) => Number(l.query.start));
+    // One search for both, stopped at the deep match's page: never the 50 pages of the history.
+    expect(page).toBeLessThan(20);
+    expect(Math.max(...starts)).toBe((page - 1) * 100 + 1);
+
+    // Alone, the same wait sends createdAfter as begin_time and its search ends with the tasks after it.
+    await fx.admin.clearRequests();
+    const alone = new RocketMQClient({ endpoint: fx.emu.url, projectId: fx.emu.projectId, credentials: fx.emu.credentials }, {});
+    try {
+      await expect(waitForBackgroundTask(alone, { instanceId: fx.emu.instanceId, name: "neverCreatedTask", createdAfter, timeoutMs: 300, pollIntervalMs: 1_000 })).rejects.toThrow(/no matching task yet/);
+    } finally {
+      await alone.close();
+    }
+    // The first poll, then the three pages of tasks created after createdAfter (about 250).
+    expect((await lists()).map((l) => Number(l.query.start))).toEqual([1, 1, 101, 201]);
+  });
+});
+
+/** The first task at or after `from` that no newer task shares its name and params with. */
+function newestOfItsKind(all: BackgroundTask[], from: number): BackgroundTask {
+  const key = (t: BackgroundTask) => `${t.name} ${t.rawParams}`;
+  const newer = new Set(all.slice(0, from).map(key));
+  for (const t of all.slice(from)) {
+    if (!newer.has(key(t))) return t;
+    newer.add(key(t));
+  }
+  throw new Error("no such task");
+}
+
+function paramsOf(task: BackgroundTask): Record<string, string> {
+  return Object.fromEntries(Object.entries(task.params ?? {}).map(([k, v]) => [k, String(v)]));
+}

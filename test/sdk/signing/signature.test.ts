@@ -1,8 +1,22 @@
+import { createHmac } from "node:crypto";
+import fc from "fast-check";
 import { authorizationHeader, parseAuthorization, signature } from "../../../sdk/signing";
 
 describe("signature", () => {
   it("is the hex HMAC-SHA256 of the string to sign, keyed with the secret key", () => {
     expect(signature("key", "The quick brown fox jumps over the lazy dog")).toBe("f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
+  });
+
+  it("equals node:crypto's createHmac for any key and message (short, long, non-ASCII; keys alternating)", () => {
+    const text = fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: "binary", maxLength: 300 }), fc.string({ minLength: 60, maxLength: 200 }));
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", minLength: 1, maxLength: 130 }), text, text, (key, a, b) => {
+        expect(signature(key, a)).toBe(createHmac("sha256", key).update(a).digest("hex"));
+        expect(signature("other-" + key, b)).toBe(createHmac("sha256", "other-" + key).update(b).digest("hex"));
+        expect(signature(key, b)).toBe(createHmac("sha256", key).update(b).digest("hex"));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
 
