@@ -198,7 +198,11 @@ describe("settings from the environment, endpoints as an object, progress on std
   it("creates with credentials from HW_* env and writes progress lines to stderr without an engine", async () => {
     // Load the runtime first, so the first poll comes before the task moves on.
     expect(await plainHost.check(urn, {}, inputs())).toMatchObject({ ok: true });
-    await bindTask("192.0.2.44");
+    // A slower schedule than the others: on a loaded machine the first poll may take a while.
+    await bindTask("192.0.2.44", [
+      { after_ms: 2000, status: "EXECUTING" },
+      { after_ms: 3000, status: "SUCCESS" },
+    ]);
     const res = await plainHost.create(urn, inputs({ paramsMatch: { public_ip_address: "192.0.2.44" } }));
     if (!res.ok) throw new Error(res.error.details);
     expect(res.value.properties.status).toBe("SUCCESS");

@@ -48,9 +48,10 @@ const bind = (ip: string, transitions: Array<{ after_ms: number; status: string 
 describe("waitForBackgroundTask", () => {
   it("waits through CREATED and EXECUTING to SUCCESS, matched by name, params and creation time", async () => {
     const since = new Date(Date.now() - 1000);
+    // Wide enough that a loaded machine's first poll still sees CREATED.
     const created = await bind("203.0.113.10", [
-      { after_ms: 150, status: "EXECUTING" },
-      { after_ms: 450, status: "SUCCESS" },
+      { after_ms: 600, status: "EXECUTING" },
+      { after_ms: 1000, status: "SUCCESS" },
     ]);
     const events: PollEvent[] = [];
     const task = await waitForBackgroundTask(fx.client, {
