@@ -105,6 +105,15 @@ describe("provider configuration", () => {
     expect(answer.ok && answer.value.failures).toEqual([]);
   });
 
+  it("CheckConfig in preview: one key of the pair unknown is no failure; a bad known one still is", async () => {
+    for (const config of [{ accessKey: UNKNOWN, secretKey: secret(CANARY_SK) }, { accessKey: CANARY_AK, secretKey: UNKNOWN }, { accessKey: CANARY_AK, secretKey: secret(UNKNOWN) }, { securityToken: UNKNOWN }]) {
+      const answer = await plugin.checkConfig(config);
+      expect(answer.ok && answer.value.failures).toEqual([]);
+    }
+    const bad = await plugin.checkConfig({ accessKey: UNKNOWN, region: "Mars" });
+    expect(bad.ok && bad.value.failures.map((f) => f.property)).toEqual(["region"]);
+  });
+
   it("Configure from `variables` alone (no args) is used too", async () => {
     const vars = await plugin.configure({ ...providerConfig(), maxRetries: 1 }, { variablesOnly: true });
     expect(vars).toEqual({ ok: true, value: { acceptSecrets: true, supportsPreview: true } });
@@ -324,6 +333,96 @@ describe("BackgroundTaskGate", () => {
   it("Delete does nothing in the cloud", async () => {
     expect(await plugin.delete("d", "i/t", { instanceId: "i", taskId: "t" })).toEqual({ ok: true, value: {} });
     expect(await requests()).toEqual([]);
+  });
+});
+
+describe("secret inputs never show in failures, ids or progress lines", () => {
+  beforeAll(async () => {
+    await plugin.configure(providerConfig());
+  });
+
+  it("a failed wait on a task with more params than paramsMatch names shows none of them", async () => {
+    await task("bindInstancePublicIp", { public_ip_address: "198.51.100.91", eip_id: "eip-s3cret-91" }, [{ after_ms: 50, status: "FAILED" }]);
+    const answer = await plugin.create("f-extra", { instanceId: env.emu.instanceId, taskName: "bindInstancePublicIp", paramsMatch: secret({ public_ip_address: "198.51.100.91" }), pollIntervalSeconds: 0.05 });
+    expect(answer.ok).toBe(false);
+    if (answer.ok) return;
+    expect(answer.error.details).toMatch(/bindInstancePublicIp[\s\S]*FAILED/);
+    expect(answer.error.details).toContain(env.emu.instanceId);
+    expect(answer.error.details).not.toContain("198.51.100.91");
+    expect(answer.error.details).not.toContain("eip-s3cret-91");
+  });
+
+  it("a numeric secret leaves the rest of the message intact", async () => {
+    const t = await task("resizeInstance", {}, [{ after_ms: 0, status: "EXECUTING" }]);
+    const answer = await plugin.create("slow-secret", { instanceId: env.emu.instanceId, taskId: t.id, timeoutSeconds: secret(1), pollIntervalSeconds: 0.1 });
+    expect(answer.ok).toBe(false);
+    if (answer.ok) return;
+    expect(answer.error.details).toContain(t.id);
+    expect(answer.error.details).toContain(env.emu.instanceId);
+    expect(answer.error.details).toMatch(/EXECUTING[\s\S]*Raise timeoutSeconds \(now \[secret\]\)/);
+    expect(answer.error.details).not.toMatch(/after 1 s|now 1\b/);
+  });
+
+  it("Check words a refused secret input without its value", async () => {
+    const answer = await plugin.check("g", {
+      instanceId: "i",
+      taskName: "bindInstancePublicIp",
+      paramsMatch: secret({ public_ip_address: { nested: "s3cret-param" } }),
+      timeoutSeconds: secret(987654321),
+      region: secret("s3cret-region"),
+    });
+    if (!answer.ok) throw new Error(answer.error.details);
+    expect(answer.value.failures.map((f) => f.property)).toEqual(["paramsMatch.public_ip_address", "region", "timeoutSeconds"]);
+    for (const f of answer.value.failures) expect(f.reason).toMatch(new RegExp(`^${f.property.replace(".", "\\.")}: .*secret.*\\.`));
+    const text = JSON.stringify(answer.value.failures);
+    for (const value of ["s3cret-param", "987654321", "s3cret-region"]) expect(text).not.toContain(value);
+    const plain = await plugin.check("g", { instanceId: "i", taskName: "n", timeoutSeconds: 987654321 });
+    expect(plain.ok && plain.value.failures[0].reason).toContain("987654321");
+  });
+
+  it("Create refuses a bad secret input without its value", async () => {
+    const answer = await plugin.create("bad-secret", { instanceId: secret("../s3cret-instance"), taskId: "t" });
+    expect(answer).toMatchObject({ ok: false, error: { details: expect.stringMatching(/^instanceId: /) } });
+    expect(JSON.stringify(answer)).not.toContain("s3cret-instance");
+  });
+
+  it("Invoke words refused secret arguments, and API errors, without their values", async () => {
+    const bad = await plugin.invoke({ instanceId: secret("../s3cret-instance"), beginTime: secret("20240502000000"), endTime: "20240501000000" });
+    if (!bad.ok) throw new Error(bad.error.details);
+    expect(bad.value.failures.map((f) => f.property)).toEqual(["instanceId", "endTime"]);
+    expect(JSON.stringify(bad.value.failures)).not.toMatch(/s3cret-instance|20240502000000/);
+    const api = await plugin.invoke({ instanceId: secret("no-such-s3cret-instance") });
+    expect(api.ok).toBe(false);
+    if (api.ok) return;
+    expect(api.error.details).toMatch(/404/);
+    expect(api.error.details).toMatch(/request id/i);
+    expect(api.error.details).not.toContain("no-such-s3cret-instance");
+  });
+
+  it("a secret instanceId or taskId gives an opaque id, progress lines without ids, and Read still works", async () => {
+    const t = await task("restartInstance", {}, [{ after_ms: 100, status: "EXECUTING" }, { after_ms: 300, status: "SUCCESS" }]);
+    for (const [name, news] of [
+      ["opaque-instance", { instanceId: secret(env.emu.instanceId), taskId: t.id, pollIntervalSeconds: 0.05 }],
+      ["opaque-task", { instanceId: env.emu.instanceId, taskId: secret(t.id), pollIntervalSeconds: 0.05 }],
+    ] as const) {
+      const created = await plugin.create(name, news);
+      if (!created.ok) throw new Error(created.error.details);
+      const { id, properties } = created.value;
+      expect(id).not.toContain(env.emu.instanceId);
+      expect(id).not.toContain(t.id);
+      expect(id).toMatch(/^gate-[0-9a-f]{32}$/);
+      const lines = engine.logs.filter((l) => l.urn === gateUrn(name)).map((l) => l.message);
+      expect(lines.some((m) => m.includes("SUCCESS"))).toBe(true);
+      for (const line of lines) expect(line).not.toMatch(new RegExp(`${env.emu.instanceId}|${t.id}`));
+      const read = await plugin.read(name, id, { ...properties, status: "EXECUTING" }, news);
+      expect(read).toMatchObject({ ok: true, value: { id, properties: { status: "SUCCESS" } } });
+    }
+    // A task gone from the history: the progress line names neither id.
+    const gone = await plugin.read("opaque-gone", "gate-0", { instanceId: env.emu.instanceId, taskId: secret("0000-gone-s3cret"), matchBy: "taskId", status: "SUCCESS" });
+    expect(gone.ok).toBe(true);
+    const lines = engine.logs.filter((l) => l.urn === gateUrn("opaque-gone")).map((l) => l.message);
+    expect(lines.length).toBe(1);
+    expect(lines[0]).not.toContain("0000-gone-s3cret");
   });
 });
 
