@@ -7,7 +7,7 @@ import { HuaweiCloudApiError, type ValidationError } from "../sdk";
 import { GateArgs, TaskQueryArgs, gateInputProblems, taskQueryProblems, validateTaskQuery } from "../provider/args";
 import { readBackgroundTasks } from "../provider/read-tasks";
 import { changedInputs, createGate, deleteGate, readGate, updateGate, useGateSettings } from "../provider/gate-runtime";
-import { SECRET_CONFIG_KEYS, clientOptionsFromProviderConfig, configProblems } from "./config";
+import { PACKAGE, SECRET_CONFIG_KEYS, clientOptionsFromProviderConfig, configProblems } from "./config";
 import { FUNCTION_TOKEN, GATE_TOKEN } from "./schema";
 import { UNKNOWN, containsUnknown, decodeProps, encodeProps, secret, type Props } from "./values";
 
@@ -48,6 +48,18 @@ function typeOfUrn(urn: string): string {
   const parts = urn.split("::");
   const qualified = parts.length >= 4 ? parts[2] : "";
   return qualified.slice(qualified.lastIndexOf("$") + 1);
+}
+
+/**
+ * A message as plugin users should read it. The sdk's and the TypeScript provider's fixes speak of
+ * a client's options and the `huaweicloud:*` config the TypeScript package reads; this provider's
+ * settings are `rocketmq-tasks:<key>`, with `endpoint` for `endpoints.dms`.
+ */
+export function pluginWording(text: string): string {
+  return text
+    .replace(/Pass (credentials: \{ accessKey, secretKey \}|region \(e\.g\. "cn-north-4"\) or endpoint|projectId) to the client, set Pulumi config /g, "Set Pulumi config ")
+    .replace(/huaweicloud:endpoints\.dms/g, `${PACKAGE}:endpoint`)
+    .replace(/huaweicloud:/g, `${PACKAGE}:`);
 }
 
 /** Rules whose reason quotes another argument's value besides their own. */

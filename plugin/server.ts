@@ -3,7 +3,7 @@
 // error) back into protobuf. Errors carry their message only: never a stack, never a setting.
 import type * as grpcJs from "@grpc/grpc-js";
 import { grpcModules } from "./grpc";
-import { RocketMQTasksProvider, RpcError, type CheckFailure } from "./provider";
+import { RocketMQTasksProvider, RpcError, pluginWording, type CheckFailure } from "./provider";
 import { packageSchema } from "./schema";
 import type { Props } from "./values";
 
@@ -44,13 +44,13 @@ export async function startPlugin(options: { host?: string; port?: number } = {}
     list.map((f) => {
       const failure = new providerPb.CheckFailure();
       failure.setProperty(f.property);
-      failure.setReason(f.reason);
+      failure.setReason(pluginWording(f.reason));
       return failure;
     });
 
   const fail = (cb: Callback, error: unknown) => {
     const code = error instanceof RpcError ? error.code : grpc.status.UNKNOWN;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = pluginWording(error instanceof Error ? error.message : String(error));
     cb({ code, details: message, name: "Error", message } as grpcJs.ServiceError, null);
   };
   /** Runs a handler; sync throws and async rejections both become gRPC errors. */

@@ -114,6 +114,31 @@ describe("provider configuration", () => {
     expect(bad.ok && bad.value.failures.map((f) => f.property)).toEqual(["region"]);
   });
 
+  it("fixes name this provider's settings (rocketmq-tasks:*), not the TypeScript package's config", async () => {
+    const answers: string[] = [];
+    const region = await plugin.checkConfig({ region: " cn-north-4" });
+    if (region.ok) answers.push(region.value.failures[0].reason);
+    const check = await plugin.check("g", { instanceId: "i", taskId: "t", region: "" });
+    if (check.ok) answers.push(check.value.failures[0].reason);
+    await plugin.configure({ endpoint: env.emu.url, projectId: env.emu.projectId });
+    const noCredentials = await plugin.invoke({ instanceId: env.emu.instanceId });
+    if (!noCredentials.ok) answers.push(noCredentials.error.details);
+    await plugin.configure({ projectId: env.emu.projectId, accessKey: CANARY_AK, secretKey: secret(CANARY_SK) });
+    const noEndpoint = await plugin.invoke({ instanceId: env.emu.instanceId });
+    if (!noEndpoint.ok) answers.push(noEndpoint.error.details);
+    await plugin.configure({ endpoint: env.emu.url, accessKey: CANARY_AK, secretKey: secret(CANARY_SK) });
+    const noProject = await plugin.create("no-project", { instanceId: env.emu.instanceId, taskId: "t" });
+    if (!noProject.ok) answers.push(noProject.error.details);
+    expect(answers).toHaveLength(5);
+    expect(answers[0]).toMatch(/rocketmq-tasks:region/);
+    expect(answers[1]).toMatch(/rocketmq-tasks:region/);
+    expect(answers[2]).toMatch(/^credentials: .*Set Pulumi config rocketmq-tasks:accessKey and rocketmq-tasks:secretKey/);
+    expect(answers[3]).toMatch(/^region: .*rocketmq-tasks:region \(or rocketmq-tasks:endpoint\)/);
+    expect(answers[4]).toMatch(/^projectId: .*rocketmq-tasks:projectId/);
+    for (const answer of answers) expect(answer).not.toMatch(/huaweicloud:|to the client/);
+    expect(await requests()).toEqual([]);
+  });
+
   it("Configure from `variables` alone (no args) is used too", async () => {
     const vars = await plugin.configure({ ...providerConfig(), maxRetries: 1 }, { variablesOnly: true });
     expect(vars).toEqual({ ok: true, value: { acceptSecrets: true, supportsPreview: true } });
