@@ -33,6 +33,15 @@ async function task(name: string, params: Record<string, unknown>, transitions: 
 
 const requests = async () => (await env.admin.requests()).filter((r) => !r.path.startsWith("/_emulator"));
 
+/** Resolves once the emulator has seen an API request (no fixed sleep: the machine may be slow). */
+async function firstRequest(withinMs = 15_000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while ((await requests()).length === 0) {
+    if (Date.now() > deadline) throw new Error(`no API request within ${withinMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 beforeAll(async () => {
   ensurePluginBuilt();
   env = await startCanaryEmulator();
@@ -457,16 +466,17 @@ describe("Cancel", () => {
     try {
       await second.configure(providerConfig());
       const t = await task("resizeInstance", {}, [{ after_ms: 0, status: "EXECUTING" }]);
-      const pending = second.create("waiting", { instanceId: env.emu.instanceId, taskId: t.id, timeoutSeconds: 60, pollIntervalSeconds: 0.1 });
-      await new Promise((r) => setTimeout(r, 400));
-      expect((await requests()).length).toBeGreaterThan(0);
+      // Polls 2 s apart: an answer well within one interval of Cancel is the abort, not the next poll.
+      const pending = second.create("waiting", { instanceId: env.emu.instanceId, taskId: t.id, timeoutSeconds: 60, pollIntervalSeconds: 2 });
+      await firstRequest();
       const cancelledAt = Date.now();
       expect(await second.cancel()).toEqual({ ok: true, value: {} });
       const answer = await pending;
-      expect(Date.now() - cancelledAt).toBeLessThan(500);
+      expect(Date.now() - cancelledAt).toBeLessThan(1000);
       expect(answer).toMatchObject({ ok: false, error: { code: CANCELLED } });
       await env.admin.clearRequests();
-      await new Promise((r) => setTimeout(r, 400));
+      // Past the time the next poll was due (2 s, grown by a quarter at most).
+      await new Promise((r) => setTimeout(r, 2600));
       expect(await requests()).toEqual([]);
       expect(await second.create("later", { instanceId: env.emu.instanceId, taskId: t.id })).toMatchObject({ ok: false, error: { code: CANCELLED } });
       expect(holdsCanary(second.everything())).toBe(false);

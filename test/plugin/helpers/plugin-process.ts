@@ -34,25 +34,38 @@ export interface Failures {
 
 const CREDENTIAL_ENV = /^(HW_|HUAWEICLOUD_SDK_|CLOUD_SDK_)/;
 
-function newestSource(dir: string): number {
-  let newest = 0;
+function newest(dir: string, counts: (name: string) => boolean): number {
+  let found = 0;
+  if (!existsSync(dir)) return found;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(p).mtimeMs);
+    if (entry.isDirectory()) found = Math.max(found, newest(p, counts));
+    else if (counts(entry.name)) found = Math.max(found, statSync(p).mtimeMs);
   }
-  return newest;
+  return found;
+}
+
+/**
+ * Whether `<root>/dist` holds an executable plugin built after the newest source. The incremental
+ * build rewrites only the outputs whose source changed (and dist/.tsbuildinfo), so the newest
+ * file under dist/ tells when it last ran, not main.js.
+ */
+export function pluginBuildIsCurrent(root: string = ROOT): boolean {
+  const entry = path.join(root, "dist", "plugin", "main.js");
+  if (!existsSync(entry) || (statSync(entry).mode & 0o100) === 0) return false;
+  const sources = Math.max(...["plugin", "provider", "sdk"].map((d) => newest(path.join(root, d), (name) => name.endsWith(".ts"))));
+  return newest(path.join(root, "dist"), () => true) >= sources;
 }
 
 /**
  * Builds the plugin (`npm run build`, which also makes the entry executable) when dist/ lacks it
  * or is older than its sources: `npm test` builds first, a lone `npx jest test/plugin` may not.
+ * Says whether it built.
  */
-export function ensurePluginBuilt(): void {
-  const entry = path.join(ROOT, "dist", "plugin", "main.js");
-  const sources = Math.max(...["plugin", "provider", "sdk"].map((d) => newestSource(path.join(ROOT, d))));
-  if (existsSync(entry) && statSync(entry).mtimeMs >= sources && (statSync(entry).mode & 0o100) !== 0) return;
+export function ensurePluginBuilt(): boolean {
+  if (pluginBuildIsCurrent()) return false;
   execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
+  return true;
 }
 
 export interface LaunchOptions {
