@@ -11,6 +11,9 @@ import { PACKAGE, SECRET_CONFIG_KEYS, clientOptionsFromProviderConfig, configPro
 import { FUNCTION_TOKEN, GATE_TOKEN } from "./schema";
 import { UNKNOWN, containsUnknown, decodeProps, encodeProps, secret, type Props } from "./values";
 
+/** How an input changed, for the engine's detailed diff. */
+export type DiffKind = "add" | "delete" | "update";
+
 export interface CheckFailure {
   property: string;
   reason: string;
@@ -178,13 +181,24 @@ export class RocketMQTasksProvider {
     return { inputs: news, failures };
   }
 
-  /** Diff: which inputs changed (each an update that re-runs the wait, never a replacement). */
-  diff(urn: string, olds: Props, news: Props, ignoreChanges: readonly string[] = []): { changes: boolean; diffs: string[] } {
+  /**
+   * Diff: which inputs changed (each re-runs the wait, never a replacement), and how: added, deleted
+   * or updated, judged against the recorded inputs (`oldInputs`; from the outputs when an older
+   * engine sends none, taskId/taskName counting as inputs when `matchBy` names them).
+   */
+  diff(urn: string, olds: Props, news: Props, ignoreChanges: readonly string[] = [], oldInputs: Props = {}): { changes: boolean; diffs: string[]; kinds: Record<string, DiffKind> } {
     requireGate(typeOfUrn(urn));
     // The engine already put the old values back for ignored paths; a whole input named there is left out too.
     const ignored = new Set(ignoreChanges);
-    const diffs = changedInputs(decodeProps(olds).values, decodeProps(news).values).filter((k) => !ignored.has(k));
-    return { changes: diffs.length > 0, diffs };
+    const oldValues = decodeProps(olds).values;
+    const newValues = decodeProps(news).values;
+    const diffs = changedInputs(oldValues, newValues).filter((k) => !ignored.has(k));
+    const recorded = Object.keys(oldInputs).length > 0 ? decodeProps(oldInputs).values : oldValues;
+    const given = (v: unknown) => v !== undefined && v !== null;
+    const hadInput = (key: string) => (key === "taskId" || key === "taskName") && recorded === oldValues ? oldValues.matchBy === key && given(oldValues[key]) : given(recorded[key]);
+    const kinds: Record<string, DiffKind> = {};
+    for (const key of diffs) kinds[key] = !hadInput(key) ? "add" : !given(newValues[key]) ? "delete" : "update";
+    return { changes: diffs.length > 0, diffs, kinds };
   }
 
   /** Runs a wait that Cancel can stop (the gate runtime words its failures without secret inputs' values). */

@@ -129,7 +129,9 @@ export async function startPlugin(options: { host?: string; port?: number } = {}
       return res;
     }),
     diff: handle((call) => {
-      const { changes, diffs } = provider.diff(urnOf(call.request), fromStruct(call.request.getOlds()), fromStruct(call.request.getNews()), call.request.getIgnorechangesList());
+      const { changes, diffs, kinds } = provider.diff(urnOf(call.request), fromStruct(call.request.getOlds()), fromStruct(call.request.getNews()), call.request.getIgnorechangesList(), fromStruct(call.request.getOldInputs()));
+      const Kind = providerPb.PropertyDiff.Kind;
+      const KIND = { add: Kind.ADD, delete: Kind.DELETE, update: Kind.UPDATE };
       const res = new providerPb.DiffResponse();
       res.setChanges(changes ? providerPb.DiffResponse.DiffChanges.DIFF_SOME : providerPb.DiffResponse.DiffChanges.DIFF_NONE);
       res.setDiffsList(diffs);
@@ -139,7 +141,7 @@ export async function startPlugin(options: { host?: string; port?: number } = {}
       const detailed = res.getDetaileddiffMap();
       for (const key of diffs) {
         const d = new providerPb.PropertyDiff();
-        d.setKind(providerPb.PropertyDiff.Kind.UPDATE);
+        d.setKind(KIND[kinds[key]]);
         d.setInputdiff(true);
         detailed.set(key, d);
       }

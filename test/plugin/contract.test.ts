@@ -81,6 +81,13 @@ describe("launch and metadata", () => {
 });
 
 describe("provider configuration", () => {
+  it("CheckConfig as the engine sends it (secrets plain): every secret setting comes back secret", async () => {
+    const answer = await plugin.checkConfig({ ...providerConfig(), secretKey: CANARY_SK, securityToken: CANARY_TOKEN });
+    if (!answer.ok) throw new Error(answer.error.details);
+    expect(answer.value.failures).toEqual([]);
+    expect(answer.value.inputs).toMatchObject({ secretKey: secret(CANARY_SK), securityToken: secret(CANARY_TOKEN), accessKey: CANARY_AK, endpoint: env.emu.url });
+  });
+
   it("CheckConfig accepts good settings and keeps the secret key secret, even one set without --secret", async () => {
     const answer = await plugin.checkConfig({ ...providerConfig(), secretKey: CANARY_SK });
     if (!answer.ok) throw new Error(answer.error.details);
@@ -102,6 +109,11 @@ describe("provider configuration", () => {
     [{ secretKey: secret(CANARY_SK) }, "accessKey"],
     [{ securityToken: secret(CANARY_TOKEN) }, "securityToken"],
     [{ secretKey: secret(42), accessKey: "AK" }, "secretKey"],
+    // As the engine sends them: secrets plain.
+    [{ secretKey: CANARY_SK }, "accessKey"],
+    [{ securityToken: CANARY_TOKEN }, "securityToken"],
+    [{ secretKey: 42, accessKey: "AK" }, "secretKey"],
+    [{ accessKey: CANARY_AK, secretKey: "" }, "secretKey"],
   ])("CheckConfig %j fails naming %s", async (config, property) => {
     const answer = await plugin.checkConfig(config);
     if (!answer.ok) throw new Error(answer.error.details);
@@ -274,19 +286,32 @@ describe("BackgroundTaskGate", () => {
     expect(failures).toEqual(["taskId"]);
   });
 
-  it("Diff: which inputs changed, each an update (never a replacement)", async () => {
+  it("Diff: which inputs changed, never a replacement", async () => {
     const olds = { instanceId: "i", taskName: "n", matchBy: "taskName", taskId: "t-1", status: "SUCCESS", paramsMatch: { a: "1" }, timeoutSeconds: 60 };
     const same = await plugin.diff("g", "i/t-1", olds, { instanceId: "i", taskName: "n", paramsMatch: { a: "1" }, timeoutSeconds: 60 });
     expect(same).toMatchObject({ ok: true, value: { changes: "none", diffs: [], replaces: [] } });
     const changed = await plugin.diff("g", "i/t-1", olds, { instanceId: "i", taskName: "n", paramsMatch: { a: "2" }, timeoutSeconds: 60, triggers: { v: 2 } });
     expect(changed).toMatchObject({ ok: true, value: { changes: "some", diffs: ["paramsMatch", "triggers"], replaces: [] } });
-    if (changed.ok) expect(changed.value.detailed).toEqual({ paramsMatch: 4, triggers: 4 }); // PropertyDiff.Kind.UPDATE
+    if (changed.ok) expect(changed.value.detailed).toEqual({ paramsMatch: 4, triggers: 0 }); // PropertyDiff.Kind UPDATE, ADD
     const byId = await plugin.diff("g", "i/t-1", olds, { instanceId: "i", taskId: "t-1", paramsMatch: { a: "1" }, timeoutSeconds: 60 });
     expect(byId.ok && byId.value.diffs).toEqual(["taskId"]);
     const unknown = await plugin.diff("g", "i/t-1", olds, { instanceId: UNKNOWN, taskName: "n", paramsMatch: { a: "1" }, timeoutSeconds: 60 });
     expect(unknown.ok && unknown.value).toMatchObject({ changes: "some", diffs: ["instanceId"] });
     const secretSame = await plugin.diff("g", "i/t-1", { ...olds, paramsMatch: secret({ a: "1" }) }, { instanceId: "i", taskName: "n", paramsMatch: secret({ a: "1" }), timeoutSeconds: 60 });
     expect(secretSame.ok && secretSame.value.changes).toBe("none");
+  });
+
+  it("Diff: an input given anew is an ADD, one left out a DELETE, a changed one an UPDATE", async () => {
+    const olds = { instanceId: "i", taskName: "n", matchBy: "taskName", taskId: "t-1", status: "SUCCESS", paramsMatch: { a: "1" }, timeoutSeconds: 60 };
+    const answer = await plugin.diff("g", "i/t-1", olds, { instanceId: "i", taskName: "n", timeoutSeconds: 90, triggers: { v: 1 } });
+    expect(answer.ok && answer.value.diffs).toEqual(["paramsMatch", "timeoutSeconds", "triggers"]);
+    expect(answer.ok && answer.value.detailed).toEqual({ paramsMatch: 2, timeoutSeconds: 4, triggers: 0 }); // DELETE, UPDATE, ADD
+    // From taskName to taskId: taskId was an output only, taskName the input.
+    const byId = await plugin.diff("g", "i/t-1", olds, { instanceId: "i", taskId: "t-1", paramsMatch: { a: "1" }, timeoutSeconds: 60 });
+    expect(byId.ok && byId.value.detailed).toEqual({ taskId: 0 });
+    // An older engine sends no old inputs: the outputs stand in for them.
+    const noOldInputs = await plugin.diff("g", "i/t-1", olds, { instanceId: "i", taskId: "t-1", paramsMatch: { a: "1" }, timeoutSeconds: 60 }, {});
+    expect(noOldInputs.ok && noOldInputs.value.detailed).toEqual({ taskId: 0 });
   });
 
   it("Create waits through several polls until SUCCESS, and logs progress to the engine", async () => {
