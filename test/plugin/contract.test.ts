@@ -8,7 +8,7 @@ import { FakeEngine } from "../provider/helpers/dynamic-host";
 import { CANARY_AK, CANARY_SK, CANARY_TOKEN, holdsCanary, startCanaryEmulator, type CanaryEmulator } from "../provider/helpers/emulator";
 import { packageSchema } from "../../plugin/schema";
 import { metaschemaValidator } from "./helpers/metaschema";
-import { PluginProcess, ROOT, SECRET_SIG, UNKNOWN, ensurePluginBuilt, gateUrn, secret } from "./helpers/plugin-process";
+import { GATE, PluginProcess, ROOT, SECRET_SIG, UNKNOWN, ensurePluginBuilt, gateUrn, secret } from "./helpers/plugin-process";
 
 const CANCELLED = 1;
 
@@ -327,6 +327,9 @@ describe("BackgroundTaskGate", () => {
     expect(properties.paramsMatch).toEqual(news.paramsMatch);
     expect(properties.params).toEqual(secret(JSON.parse(t.params!)));
     expect(properties.__urn).toBeUndefined();
+    // Everything Create answers is a property the schema declares.
+    const declared = (packageSchema(version).resources as Record<string, { properties: object }>)[GATE].properties;
+    expect(Object.keys(properties).filter((key) => !(key in declared))).toEqual([]);
     expect((await requests()).length).toBeGreaterThanOrEqual(3);
     const lines = engine.logs.filter((l) => l.urn === gateUrn("bound")).map((l) => l.message);
     expect(lines.some((m) => m.includes("EXECUTING"))).toBe(true);
