@@ -26,7 +26,7 @@ function requireObjectArg(fieldName: string, value: unknown, example: string): R
 }
 
 /** Settings every check below leaves alone: valid in the sdk's eyes, and never used to send anything. */
-const PLACEHOLDER_SETTINGS: ClientOptions = {
+export const PLACEHOLDER_SETTINGS: ClientOptions = {
   endpoint: "http://127.0.0.1:1",
   projectId: "placeholder",
   credentials: { accessKey: "placeholder", secretKey: "placeholder" },
@@ -41,9 +41,9 @@ function checkSettings(options: ClientOptions): void {
   resolveSettings({ ...PLACEHOLDER_SETTINGS, ...options }, {});
 }
 
-/** A string with something in it; the sdk reads an empty setting as "not given". */
-function requireSetting(fieldName: string, value: unknown, fix: string): string {
-  if (typeof value !== "string" || value.trim() === "") throw new ValidationError(fieldName, `expected a non-empty string, got ${describe(value)}`, fix);
+/** A string with something in it; the sdk reads an empty setting as "not given". A secret's value is not described. */
+export function requireSetting(fieldName: string, value: unknown, fix: string, secret = false): string {
+  if (typeof value !== "string" || value.trim() === "") throw new ValidationError(fieldName, `expected a non-empty string, got ${secret ? "a value that is not one" : describe(value)}`, fix);
   return value;
 }
 
