@@ -3,7 +3,7 @@
 // only translates between the engine's conventions (secrets, unknowns, preview, cancellation) and
 // them.
 import type { ClientOptions } from "../sdk";
-import { HuaweiCloudApiError, type ValidationError } from "../sdk";
+import { HuaweiCloudApiError, RocketMQTasksError, ValidationError } from "../sdk";
 import { GateArgs, TaskQueryArgs, gateInputProblems, taskQueryProblems, validateTaskQuery } from "../provider/args";
 import { readBackgroundTasks } from "../provider/read-tasks";
 import { changedInputs, createGate, deleteGate, readGate, updateGate, useGateSettings } from "../provider/gate-runtime";
@@ -79,29 +79,33 @@ function failureOf(problem: ValidationError, secrets: ReadonlySet<string>): Chec
   return { property: problem.field, reason };
 }
 
-/** Values of the secret arguments as they could appear in an API's answer. */
-function secretTexts(values: Props, secrets: ReadonlySet<string>): string[] {
-  const texts: string[] = [];
-  const collect = (v: unknown): void => {
-    if (v === null || v === undefined) return;
-    if (typeof v === "object") Object.values(v).forEach(collect);
-    else if (String(v).trim() !== "") texts.push(String(v));
-  };
-  for (const key of secrets) collect(values[key]);
-  return texts;
+/** Inputs that go into a request (its path, its query) and so may come back in an error about it. */
+const REQUEST_INPUTS = ["instanceId", "projectId", "taskId", "region", "endpoint", "beginTime", "endTime"];
+
+/** The text of the secret inputs a request carried. */
+function secretRequestTexts(values: Props, secrets: ReadonlySet<string>): string[] {
+  return REQUEST_INPUTS.filter((key) => secrets.has(key) && values[key] !== undefined && values[key] !== null)
+    .map((key) => String(values[key]).trim())
+    .filter((text) => text !== "");
 }
 
 /**
- * An API error's message for a call with secret arguments: its path holds the instance (and
- * project) id, and the API's own text may quote an argument, so neither is shown when that could
- * carry a secret; status, error code and request id stay.
+ * An error of a call with secret inputs, worded without them. A request's path holds the instance
+ * (and project, task) id and the API's own text may quote what it was sent: an API error keeps its
+ * status, code and request id, and shows its path and text only when they hold no secret input;
+ * any other error holding one keeps only its kind. Nothing is replaced inside a message.
  */
 function withoutSecrets(error: unknown, values: Props, secrets: ReadonlySet<string>): unknown {
-  if (!(error instanceof HuaweiCloudApiError) || secrets.size === 0) return error;
-  const texts = secretTexts(values, secrets);
-  const path = texts.some((t) => error.path.includes(t)) ? "(path not shown: it holds a secret argument)" : error.path;
-  const apiText = texts.some((t) => error.errorMsg.includes(t)) ? "(the API's message is not shown: it quotes a secret argument)" : error.errorMsg;
-  return new Error(`${error.method} ${path} failed with HTTP ${error.status} ${error.errorCode}: ${apiText}${error.requestId ? ` (request id ${error.requestId})` : ""}`, { cause: error });
+  if (!(error instanceof RocketMQTasksError) || error instanceof ValidationError) return error;
+  const texts = secretRequestTexts(values, secrets);
+  const holdsSecret = (text: string) => texts.some((t) => text.includes(t));
+  if (!holdsSecret(error.message)) return error;
+  if (error instanceof HuaweiCloudApiError) {
+    const path = holdsSecret(error.path) ? "(path not shown: it holds a secret input)" : error.path;
+    const apiText = holdsSecret(error.errorMsg) ? "(the API's message is not shown: it quotes a secret input)" : error.errorMsg;
+    return new Error(`${error.method} ${path} failed with HTTP ${error.status} ${error.errorCode}: ${apiText}${error.requestId ? ` (request id ${error.requestId})` : ""}`, { cause: error });
+  }
+  return new Error(`${error.name} (${error.code}): the details are not shown: they name a secret input`, { cause: error });
 }
 
 export class RocketMQTasksProvider {

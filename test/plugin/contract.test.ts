@@ -461,6 +461,16 @@ describe("secret inputs never show in failures, ids or progress lines", () => {
     expect(api.error.details).not.toContain("no-such-s3cret-instance");
   });
 
+  it("an error that would name a secret instanceId keeps only its kind; other secrets leave API errors whole", async () => {
+    await plugin.configure({ ...providerConfig(), endpoint: "http://127.0.0.1:1", maxRetries: 0 });
+    const unreachable = await plugin.invoke({ instanceId: secret("s3cret-instance-unreachable") });
+    await plugin.configure(providerConfig());
+    expect(unreachable).toMatchObject({ ok: false, error: { details: expect.stringMatching(/ConnectionError/) } });
+    expect(JSON.stringify(unreachable)).not.toContain("s3cret-instance-unreachable");
+    const api = await plugin.invoke({ instanceId: "no-such-instance", paramsMatch: secret({ a: "1" }) });
+    expect(!api.ok && api.error.details).toMatch(/GET \/v2\/.*no-such-instance.*404[\s\S]*does not exist/);
+  });
+
   it("a secret instanceId or taskId gives an opaque id, progress lines without ids, and Read still works", async () => {
     const t = await task("restartInstance", {}, [{ after_ms: 100, status: "EXECUTING" }, { after_ms: 300, status: "SUCCESS" }]);
     for (const [name, news] of [
