@@ -54,7 +54,6 @@ export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set(CONFIG_KEYS.filte
 /** Keys the engine adds to a provider's inputs that are not configuration. */
 const ENGINE_KEYS = new Set(["version", "pluginDownloadURL"]);
 
-
 function given(value: unknown): boolean {
   return value !== undefined && value !== null && value !== "";
 }
