@@ -65,6 +65,9 @@ export function pluginWording(text: string): string {
     .replace(/huaweicloud:/g, `${PACKAGE}:`);
 }
 
+/** The reason given for a refused secret value, in place of the rule's (which quotes it). */
+const SECRET_REFUSED = "the value given (a secret, not shown) is not accepted";
+
 /** Rules whose reason quotes another argument's value besides their own. */
 const QUOTES_TOO: Record<string, readonly string[]> = { endTime: ["beginTime"] };
 
@@ -75,7 +78,7 @@ const QUOTES_TOO: Record<string, readonly string[]> = { endTime: ["beginTime"] }
 function failureOf(problem: ValidationError, secrets: ReadonlySet<string>): CheckFailure {
   const key = /^[^.[]+/.exec(problem.field)?.[0] ?? problem.field;
   const hidden = [key, ...(QUOTES_TOO[key] ?? [])].some((k) => secrets.has(k));
-  const reason = hidden ? `${problem.field}: the value given (a secret, not shown) is not accepted. ${problem.fix}` : problem.message;
+  const reason = hidden ? `${problem.field}: ${SECRET_REFUSED}. ${problem.fix}` : problem.message;
   return { property: problem.field, reason };
 }
 
@@ -135,8 +138,9 @@ export class RocketMQTasksProvider {
    */
   configure(args: Props | undefined, variables: Record<string, string>): void {
     let values: Props;
+    let secrets: ReadonlySet<string> = new Set();
     if (args && Object.keys(args).length > 0) {
-      values = decodeProps(args).values;
+      ({ values, secrets } = decodeProps(args));
     } else {
       values = {};
       for (const [key, value] of Object.entries(variables)) values[key.slice(key.lastIndexOf(":") + 1)] = value;
@@ -147,7 +151,7 @@ export class RocketMQTasksProvider {
       this.configError = undefined;
     } catch (error) {
       this.options = {};
-      this.configError = error;
+      this.configError = error instanceof ValidationError && secrets.has(error.field) ? new ValidationError(error.field, SECRET_REFUSED, error.fix, error.code) : error;
     }
     useGateSettings(this.options);
   }

@@ -160,6 +160,15 @@ describe("provider configuration", () => {
     expect(await requests()).toEqual([]);
   });
 
+  it("a bad setting given as a secret fails the first call without its value", async () => {
+    await plugin.configure({ ...providerConfig(), projectId: secret("a/s3cret-project") });
+    const answer = await plugin.invoke({ instanceId: env.emu.instanceId });
+    await plugin.configure(providerConfig());
+    expect(answer).toMatchObject({ ok: false, error: { details: expect.stringMatching(/^projectId: .*secret.*\./) } });
+    expect(JSON.stringify(answer)).not.toContain("s3cret-project");
+    expect(await requests()).toEqual([]);
+  });
+
   it("Configure from `variables` alone (no args) is used too", async () => {
     const vars = await plugin.configure({ ...providerConfig(), maxRetries: 1 }, { variablesOnly: true });
     expect(vars).toEqual({ ok: true, value: { acceptSecrets: true, supportsPreview: true } });
