@@ -4,9 +4,8 @@
 // client is built.
 import { z } from "zod";
 import { ConfigurationError, ValidationError, resolveSettings, type ClientOptions } from "../sdk";
-import { describe } from "../sdk/validation";
-import { ARG_RULES, arg, optionalEndpoint, optionalRegion } from "../provider/args";
-import { requireId } from "../sdk/validation";
+import { describe, requireId } from "../sdk/validation";
+import { PLACEHOLDER_SETTINGS, arg, optionalEndpoint, optionalRegion, requireSetting, ruleOf } from "../provider/args";
 
 /** The package name, the prefix of every config key and type token. */
 export const PACKAGE = "rocketmq-tasks";
@@ -14,8 +13,7 @@ export const PACKAGE = "rocketmq-tasks";
 const fix = (key: string, example: string) => `Set it with \`pulumi config set ${PACKAGE}:${key} ${example}\`, or leave it unset to use the environment.`;
 
 function text(field: string, value: unknown, example: string): string {
-  if (typeof value !== "string" || value.trim() === "") throw new ValidationError(field, `expected a non-empty string, got ${field === "secretKey" || field === "securityToken" ? "a value that is not one" : describe(value)}`, fix(field, example));
-  return value;
+  return requireSetting(field, value, fix(field, example), field === "secretKey" || field === "securityToken");
 }
 
 /** Config values arrive as strings for the default provider ("true", "5") and typed for explicit ones. */
@@ -56,9 +54,6 @@ export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set(CONFIG_KEYS.filte
 /** Keys the engine adds to a provider's inputs that are not configuration. */
 const ENGINE_KEYS = new Set(["version", "pluginDownloadURL"]);
 
-/** Placeholders for the settings a check leaves to the environment: valid, and never used to send anything. */
-const PLACEHOLDERS: ClientOptions = { endpoint: "http://127.0.0.1:1", projectId: "placeholder", credentials: { accessKey: "placeholder", secretKey: "placeholder" } };
-
 function given(value: unknown): boolean {
   return value !== undefined && value !== null && value !== "";
 }
@@ -68,13 +63,18 @@ function given(value: unknown): boolean {
  * (a typo would otherwise be silently ignored); the settings as a whole are judged by the sdk's
  * resolveSettings, so its rules apply here exactly as they will to the client.
  */
-export function configProblems(values: Record<string, unknown>): ValidationError[] {
+export function configProblems(values: Record<string, unknown>, isUnknown: (value: unknown) => boolean = () => false): ValidationError[] {
   const problems: ValidationError[] = [];
+  let anyUnknown = false;
   for (const [key, value] of Object.entries(values)) {
     if (ENGINE_KEYS.has(key) || key.startsWith("__")) continue;
     const field = ProviderConfig.shape[key as keyof ProviderConfig];
     if (field === undefined) {
       problems.push(new ValidationError(key, "is not a setting of this provider", `Use one of ${CONFIG_KEYS.join(", ")}.`));
+      continue;
+    }
+    if (isUnknown(value)) {
+      anyUnknown = true;
       continue;
     }
     if (!given(value)) continue;
@@ -85,7 +85,9 @@ export function configProblems(values: Record<string, unknown>): ValidationError
       else throw error;
     }
   }
-  if (problems.length === 0) {
+  // The settings as a whole (both keys of a pair, resolveSettings) are judged once all are known:
+  // in preview the engine sends unknowns, and "secretKey is not set" would be wrong then.
+  if (problems.length === 0 && !anyUnknown) {
     try {
       clientOptionsFromProviderConfig(values);
     } catch (error) {
@@ -94,12 +96,6 @@ export function configProblems(values: Record<string, unknown>): ValidationError
     }
   }
   return problems;
-}
-
-function ruleOf(field: z.ZodType) {
-  const meta = ARG_RULES.get(field);
-  if (!meta) throw new Error("a declared field without a rule");
-  return meta.rule;
 }
 
 /** ClientOptions from the configuration (already judged, or judged here: throws the first problem). */
@@ -127,6 +123,7 @@ export function clientOptionsFromProviderConfig(values: Record<string, unknown>)
     throw new ConfigurationError("securityToken", "is set without accessKey and secretKey", "A security token belongs to temporary AK/SK: set all three, or none.");
   }
   // The sdk judges the settings given exactly as the client will; the rest stays to the environment.
-  resolveSettings({ ...PLACEHOLDERS, ...options }, {});
+  // Placeholders stand in for the settings left to the environment: valid, and never used to send anything.
+  resolveSettings({ ...PLACEHOLDER_SETTINGS, ...options }, {});
   return options;
 }

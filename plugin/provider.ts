@@ -3,12 +3,16 @@
 // only translates between the engine's conventions (secrets, unknowns, preview, cancellation) and
 // them.
 import type { ClientOptions } from "../sdk";
-import { GateArgs, TaskQueryArgs, taskQueryProblems, validateTaskQuery } from "../provider/args";
+import { HuaweiCloudApiError, RocketMQTasksError, ValidationError } from "../sdk";
+import { GateArgs, TaskQueryArgs, gateInputProblems, taskQueryProblems, validateTaskQuery } from "../provider/args";
 import { readBackgroundTasks } from "../provider/read-tasks";
-import { checkGate, changedInputs, createGate, deleteGate, readGate, updateGate, useGateSettings } from "../provider/gate-runtime";
-import { SECRET_CONFIG_KEYS, clientOptionsFromProviderConfig, configProblems } from "./config";
+import { changedInputs, createGate, deleteGate, readGate, updateGate, useGateSettings } from "../provider/gate-runtime";
+import { PACKAGE, SECRET_CONFIG_KEYS, clientOptionsFromProviderConfig, configProblems } from "./config";
 import { FUNCTION_TOKEN, GATE_TOKEN } from "./schema";
 import { UNKNOWN, containsUnknown, decodeProps, encodeProps, secret, type Props } from "./values";
+
+/** How an input changed, for the engine's detailed diff. */
+export type DiffKind = "add" | "delete" | "update";
 
 export interface CheckFailure {
   property: string;
@@ -49,6 +53,64 @@ function typeOfUrn(urn: string): string {
   return qualified.slice(qualified.lastIndexOf("$") + 1);
 }
 
+/**
+ * A message as plugin users should read it. The sdk's and the TypeScript provider's fixes speak of
+ * a client's options and the `huaweicloud:*` config the TypeScript package reads; this provider's
+ * settings are `rocketmq-tasks:<key>`, with `endpoint` for `endpoints.dms`.
+ */
+export function pluginWording(text: string): string {
+  return text
+    .replace(/Pass (credentials: \{ accessKey, secretKey \}|region \(e\.g\. "cn-north-4"\) or endpoint|projectId) to the client, set Pulumi config /g, "Set Pulumi config ")
+    .replace(/huaweicloud:endpoints\.dms/g, `${PACKAGE}:endpoint`)
+    .replace(/huaweicloud:/g, `${PACKAGE}:`);
+}
+
+/** The reason given for a refused secret value, in place of the rule's (which quotes it). */
+const SECRET_REFUSED = "the value given (a secret, not shown) is not accepted";
+
+/** Rules whose reason quotes another argument's value besides their own. */
+const QUOTES_TOO: Record<string, readonly string[]> = { endTime: ["beginTime"] };
+
+/**
+ * A problem as a failure. The rules quote the value they refused; for an argument that arrived
+ * secret the reason says only that it was refused, and how to fix it.
+ */
+function failureOf(problem: ValidationError, secrets: ReadonlySet<string>): CheckFailure {
+  const key = /^[^.[]+/.exec(problem.field)?.[0] ?? problem.field;
+  const hidden = [key, ...(QUOTES_TOO[key] ?? [])].some((k) => secrets.has(k));
+  const reason = hidden ? `${problem.field}: ${SECRET_REFUSED}. ${problem.fix}` : problem.message;
+  return { property: problem.field, reason };
+}
+
+/** Inputs that go into a request (its path, its query) and so may come back in an error about it. */
+const REQUEST_INPUTS = ["instanceId", "projectId", "taskId", "region", "endpoint", "beginTime", "endTime"];
+
+/** The text of the secret inputs a request carried. */
+function secretRequestTexts(values: Props, secrets: ReadonlySet<string>): string[] {
+  return REQUEST_INPUTS.filter((key) => secrets.has(key) && values[key] !== undefined && values[key] !== null)
+    .map((key) => String(values[key]).trim())
+    .filter((text) => text !== "");
+}
+
+/**
+ * An error of a call with secret inputs, worded without them. A request's path holds the instance
+ * (and project, task) id and the API's own text may quote what it was sent: an API error keeps its
+ * status, code and request id, and shows its path and text only when they hold no secret input;
+ * any other error holding one keeps only its kind. Nothing is replaced inside a message.
+ */
+function withoutSecrets(error: unknown, values: Props, secrets: ReadonlySet<string>): unknown {
+  if (!(error instanceof RocketMQTasksError) || error instanceof ValidationError) return error;
+  const texts = secretRequestTexts(values, secrets);
+  const holdsSecret = (text: string) => texts.some((t) => text.includes(t));
+  if (!holdsSecret(error.message)) return error;
+  if (error instanceof HuaweiCloudApiError) {
+    const path = holdsSecret(error.path) ? "(path not shown: it holds a secret input)" : error.path;
+    const apiText = holdsSecret(error.errorMsg) ? "(the API's message is not shown: it quotes a secret input)" : error.errorMsg;
+    return new Error(`${error.method} ${path} failed with HTTP ${error.status} ${error.errorCode}: ${apiText}${error.requestId ? ` (request id ${error.requestId})` : ""}`, { cause: error });
+  }
+  return new Error(`${error.name} (${error.code}): the details are not shown: they name a secret input`, { cause: error });
+}
+
 export class RocketMQTasksProvider {
   private options: ClientOptions = {};
   private configError: unknown;
@@ -62,8 +124,7 @@ export class RocketMQTasksProvider {
   /** CheckConfig: every bad setting a failure naming it; secrets stay wrapped in the answer. */
   checkConfig(news: Props): { inputs: Props; failures: CheckFailure[] } {
     const { values, secrets } = decodeProps(news);
-    const known = Object.fromEntries(Object.entries(values).filter(([, v]) => !containsUnknown(v)));
-    const failures = configProblems(known).map((p) => ({ property: p.field, reason: p.message }));
+    const failures = configProblems(values, containsUnknown).map((p) => ({ property: p.field, reason: p.message }));
     // A secret key set without --secret is still stored as a secret from here on.
     const inputs: Props = { ...news };
     for (const key of SECRET_CONFIG_KEYS) if (news[key] !== undefined && news[key] !== null && !secrets.has(key) && news[key] !== UNKNOWN) inputs[key] = secret(news[key]);
@@ -77,8 +138,9 @@ export class RocketMQTasksProvider {
    */
   configure(args: Props | undefined, variables: Record<string, string>): void {
     let values: Props;
+    let secrets: ReadonlySet<string> = new Set();
     if (args && Object.keys(args).length > 0) {
-      values = decodeProps(args).values;
+      ({ values, secrets } = decodeProps(args));
     } else {
       values = {};
       for (const [key, value] of Object.entries(variables)) values[key.slice(key.lastIndexOf(":") + 1)] = value;
@@ -89,7 +151,7 @@ export class RocketMQTasksProvider {
       this.configError = undefined;
     } catch (error) {
       this.options = {};
-      this.configError = error;
+      this.configError = error instanceof ValidationError && secrets.has(error.field) ? new ValidationError(error.field, SECRET_REFUSED, error.fix, error.code) : error;
     }
     useGateSettings(this.options);
   }
@@ -107,9 +169,11 @@ export class RocketMQTasksProvider {
     // An explicit null is a left-out argument, as in the generated SDKs.
     const values = Object.fromEntries(Object.entries(decoded.values).filter(([, v]) => v !== null));
     if (containsUnknown(values)) return { ret: {}, failures: [] };
-    const failures = queryProblems(values);
+    const failures = queryProblems(values, secrets);
     if (failures.length > 0) return { ret: {}, failures };
-    const result = await readBackgroundTasks(validateTaskQuery(values), this.settings(), process.env);
+    const result = await readBackgroundTasks(validateTaskQuery(values), this.settings(), process.env).catch((error: unknown) => {
+      throw withoutSecrets(error, values, secrets);
+    });
     // A secret argument makes the whole result secret, as in the TypeScript data function.
     const ret = JSON.parse(JSON.stringify(result)) as Props;
     return { ret: encodeProps(ret, secrets.size > 0 ? new Set(Object.keys(ret)) : new Set()), failures: [] };
@@ -118,24 +182,34 @@ export class RocketMQTasksProvider {
   /** Check: every argument error a failure naming the property; unknowns are judged later. */
   check(urn: string, news: Props): { inputs: Props; failures: CheckFailure[] } {
     requireGate(typeOfUrn(urn));
-    const { values } = decodeProps(news);
+    const { values, secrets } = decodeProps(news);
     const unknownKeys = Object.keys(values).filter((k) => !(k in GATE_INPUT_SHAPE) && !k.startsWith("__"));
     const failures: CheckFailure[] = unknownKeys.map((k) => ({ property: k, reason: `${k}: is not an input of BackgroundTaskGate. Use ${Object.keys(GATE_INPUT_SHAPE).join(", ")}.` }));
-    const checked = checkGate({}, values);
-    failures.push(...checked.failures);
+    failures.push(...gateProblems(values, secrets));
     return { inputs: news, failures };
   }
 
-  /** Diff: which inputs changed (each an update that re-runs the wait, never a replacement). */
-  diff(urn: string, olds: Props, news: Props, ignoreChanges: readonly string[] = []): { changes: boolean; diffs: string[] } {
+  /**
+   * Diff: which inputs changed (each re-runs the wait, never a replacement), and how: added, deleted
+   * or updated, judged against the recorded inputs (`oldInputs`; from the outputs when an older
+   * engine sends none, taskId/taskName counting as inputs when `matchBy` names them).
+   */
+  diff(urn: string, olds: Props, news: Props, ignoreChanges: readonly string[] = [], oldInputs: Props = {}): { changes: boolean; diffs: string[]; kinds: Record<string, DiffKind> } {
     requireGate(typeOfUrn(urn));
     // The engine already put the old values back for ignored paths; a whole input named there is left out too.
     const ignored = new Set(ignoreChanges);
-    const diffs = changedInputs(decodeProps(olds).values, decodeProps(news).values).filter((k) => !ignored.has(k));
-    return { changes: diffs.length > 0, diffs };
+    const oldValues = decodeProps(olds).values;
+    const newValues = decodeProps(news).values;
+    const diffs = changedInputs(oldValues, newValues).filter((k) => !ignored.has(k));
+    const recorded = Object.keys(oldInputs).length > 0 ? decodeProps(oldInputs).values : oldValues;
+    const given = (v: unknown) => v !== undefined && v !== null;
+    const hadInput = (key: string) => (key === "taskId" || key === "taskName") && recorded === oldValues ? oldValues.matchBy === key && given(oldValues[key]) : given(recorded[key]);
+    const kinds: Record<string, DiffKind> = {};
+    for (const key of diffs) kinds[key] = !hadInput(key) ? "add" : !given(newValues[key]) ? "delete" : "update";
+    return { changes: diffs.length > 0, diffs, kinds };
   }
 
-  /** Runs a wait that Cancel can stop; a failure's message shows no secret input's value. */
+  /** Runs a wait that Cancel can stop (the gate runtime words its failures without secret inputs' values). */
   private async wait<T>(values: Props, secrets: ReadonlySet<string>, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (this.cancelled) throw new RpcError(CODE.CANCELLED, "the deployment was cancelled before the gate started waiting");
     const controller = new AbortController();
@@ -144,13 +218,7 @@ export class RocketMQTasksProvider {
       return await run(controller.signal);
     } catch (error) {
       if (controller.signal.aborted) throw new RpcError(CODE.CANCELLED, "the deployment was cancelled: the gate stopped waiting");
-      if (secrets.size === 0 || !(error instanceof Error)) throw error;
-      let message = error.message;
-      for (const key of secrets) {
-        const value = values[key];
-        for (const text of [JSON.stringify(value), typeof value === "string" ? value : undefined]) if (text) message = message.split(text).join("[secret]");
-      }
-      throw new Error(message);
+      throw withoutSecrets(error, values, secrets);
     } finally {
       this.inFlight.delete(controller);
     }
@@ -168,8 +236,8 @@ export class RocketMQTasksProvider {
     return encodeProps(JSON.parse(JSON.stringify(outs)) as Props, outputSecrets(inputSecrets));
   }
 
-  private judged(values: Props): void {
-    const { failures } = checkGate({}, values);
+  private judged(values: Props, secrets: ReadonlySet<string>): void {
+    const failures = gateProblems(values, secrets);
     if (failures.length > 0) throw new RpcError(CODE.INVALID_ARGUMENT, failures.map((f) => f.reason).join("; "));
   }
 
@@ -178,8 +246,8 @@ export class RocketMQTasksProvider {
     requireGate(typeOfUrn(urn));
     if (preview) return { id: "", properties: this.previewOutputs(properties) };
     const { values, secrets } = decodeProps(properties);
-    this.judged(values);
-    const { id, outs } = await this.wait(values, secrets, (signal) => createGate({ ...values, __urn: urn }, signal));
+    this.judged(values, secrets);
+    const { id, outs } = await this.wait(values, secrets, (signal) => createGate({ ...values, __urn: urn }, signal, secrets));
     delete outs.__urn;
     return { id, properties: this.gateOutputs(outs, secrets) };
   }
@@ -189,8 +257,8 @@ export class RocketMQTasksProvider {
     requireGate(typeOfUrn(urn));
     if (preview) return { properties: this.previewOutputs(news) };
     const { values, secrets } = decodeProps(news);
-    this.judged(values);
-    const { outs } = await this.wait(values, secrets, (signal) => updateGate(id, decodeProps(olds).values, { ...values, __urn: urn }, signal));
+    this.judged(values, secrets);
+    const { outs } = await this.wait(values, secrets, (signal) => updateGate(id, decodeProps(olds).values, { ...values, __urn: urn }, signal, secrets));
     delete outs.__urn;
     return { properties: this.gateOutputs(outs, secrets) };
   }
@@ -199,7 +267,9 @@ export class RocketMQTasksProvider {
   async read(urn: string, id: string, properties: Props, inputs: Props): Promise<{ id: string; properties: Props; inputs: Props }> {
     requireGate(typeOfUrn(urn));
     const { values, secrets } = decodeProps(properties);
-    const read = await readGate(id, { ...values, __urn: urn });
+    const read = await readGate(id, { ...values, __urn: urn }, secrets).catch((error: unknown) => {
+      throw withoutSecrets(error, values, secrets);
+    });
     const props = { ...read.props };
     delete props.__urn;
     return { id: read.id, properties: this.gateOutputs(props, secrets), inputs };
@@ -221,11 +291,16 @@ export class RocketMQTasksProvider {
 const GATE_INPUT_SHAPE: Record<string, unknown> = GateArgs.shape;
 
 /** Every problem with the function's arguments, one failure per argument, before any request. */
-export function queryProblems(values: Props): CheckFailure[] {
+export function queryProblems(values: Props, secrets: ReadonlySet<string> = new Set()): CheckFailure[] {
   const shape = TaskQueryArgs.shape as Record<string, unknown>;
   const failures: CheckFailure[] = Object.keys(values)
     .filter((key) => !(key in shape))
     .map((key) => ({ property: key, reason: `${key}: is not an argument of getBackgroundTasks. Use ${Object.keys(shape).join(", ")}.` }));
-  failures.push(...taskQueryProblems(values).map((p) => ({ property: p.field, reason: p.message })));
+  failures.push(...taskQueryProblems(values).map((p) => failureOf(p, secrets)));
   return failures;
+}
+
+/** Every problem with the gate's inputs; unknowns (preview) are judged later. */
+function gateProblems(values: Props, secrets: ReadonlySet<string>): CheckFailure[] {
+  return gateInputProblems(values, (v) => v === UNKNOWN).map((p) => failureOf(p, secrets));
 }

@@ -67,6 +67,7 @@ const taskType: Json = {
 const taskRef = { $ref: `#/types/${TASK_TYPE_TOKEN}` };
 
 const gateOutputs: Record<string, Json> = {
+  matchBy: str("Which input selected the task: `taskId` or `taskName`."),
   taskId: str("The id of the task that succeeded."),
   taskName: str("The name of the task that succeeded."),
   status: str("The task's status when the wait ended (SUCCESS), or as last read by a refresh."),
@@ -127,7 +128,9 @@ export function packageSchema(version: string): Json {
       nodejs: { packageName: "@rocketmq-tasks/pulumi", packageDescription: "Huawei Cloud RocketMQ background tasks for Pulumi (generated SDK).", respectSchemaVersion: true },
       python: { packageName: "pulumi_rocketmq_tasks", respectSchemaVersion: true },
       go: { importBasePath: "github.com/pulumi-rocketmq-tasks/sdk/go/rocketmqtasks", generateResourceContainerTypes: true, respectSchemaVersion: true },
-      csharp: { rootNamespace: "RocketMQTasks", packageReferences: { Pulumi: "3.*" }, respectSchemaVersion: true },
+      // The C# namespace is `<rootNamespace>.<namespaces[package] or the package name in title case>`:
+      // the default root (Pulumi) and this name make `Pulumi.RocketMQTasks`, not `...RocketmqTasks`.
+      csharp: { namespaces: { [PACKAGE]: "RocketMQTasks" }, packageReferences: { Pulumi: "3.*" }, respectSchemaVersion: true },
       java: { basePackage: "com.rocketmqtasks", buildFiles: "gradle", dependencies: { "com.pulumi:pulumi": "1.0.0" } },
     },
   };

@@ -3,7 +3,7 @@
 // error) back into protobuf. Errors carry their message only: never a stack, never a setting.
 import type * as grpcJs from "@grpc/grpc-js";
 import { grpcModules } from "./grpc";
-import { RocketMQTasksProvider, RpcError, type CheckFailure } from "./provider";
+import { RocketMQTasksProvider, RpcError, pluginWording, type CheckFailure } from "./provider";
 import { packageSchema } from "./schema";
 import type { Props } from "./values";
 
@@ -44,13 +44,13 @@ export async function startPlugin(options: { host?: string; port?: number } = {}
     list.map((f) => {
       const failure = new providerPb.CheckFailure();
       failure.setProperty(f.property);
-      failure.setReason(f.reason);
+      failure.setReason(pluginWording(f.reason));
       return failure;
     });
 
   const fail = (cb: Callback, error: unknown) => {
     const code = error instanceof RpcError ? error.code : grpc.status.UNKNOWN;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = pluginWording(error instanceof Error ? error.message : String(error));
     cb({ code, details: message, name: "Error", message } as grpcJs.ServiceError, null);
   };
   /** Runs a handler; sync throws and async rejections both become gRPC errors. */
@@ -129,7 +129,9 @@ export async function startPlugin(options: { host?: string; port?: number } = {}
       return res;
     }),
     diff: handle((call) => {
-      const { changes, diffs } = provider.diff(urnOf(call.request), fromStruct(call.request.getOlds()), fromStruct(call.request.getNews()), call.request.getIgnorechangesList());
+      const { changes, diffs, kinds } = provider.diff(urnOf(call.request), fromStruct(call.request.getOlds()), fromStruct(call.request.getNews()), call.request.getIgnorechangesList(), fromStruct(call.request.getOldInputs()));
+      const Kind = providerPb.PropertyDiff.Kind;
+      const KIND = { add: Kind.ADD, delete: Kind.DELETE, update: Kind.UPDATE };
       const res = new providerPb.DiffResponse();
       res.setChanges(changes ? providerPb.DiffResponse.DiffChanges.DIFF_SOME : providerPb.DiffResponse.DiffChanges.DIFF_NONE);
       res.setDiffsList(diffs);
@@ -139,7 +141,7 @@ export async function startPlugin(options: { host?: string; port?: number } = {}
       const detailed = res.getDetaileddiffMap();
       for (const key of diffs) {
         const d = new providerPb.PropertyDiff();
-        d.setKind(providerPb.PropertyDiff.Kind.UPDATE);
+        d.setKind(KIND[kinds[key]]);
         d.setInputdiff(true);
         detailed.set(key, d);
       }

@@ -2,12 +2,13 @@
 // a secret arrives as { [SECRET_SIG]: SECRET_VALUE_SIG, value }; an unknown (preview) is the
 // string UNKNOWN. Decoding unwraps secrets and remembers which top-level properties held one, so
 // that answers can mark the properties derived from them secret again.
+import { UNKNOWN } from "../provider/gate-runtime";
 
 /** The key and value that mark a secret object. */
 export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 export const SECRET_VALUE_SIG = "1b47061264138c4ac30d75fd1eb44270";
-/** The engine's value for "not known during preview". */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The engine's value for "not known during preview" (the dynamic provider's gate runtime sees it too). */
+export { UNKNOWN };
 
 export type Props = Record<string, unknown>;
 

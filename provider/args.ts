@@ -26,7 +26,7 @@ function requireObjectArg(fieldName: string, value: unknown, example: string): R
 }
 
 /** Settings every check below leaves alone: valid in the sdk's eyes, and never used to send anything. */
-const PLACEHOLDER_SETTINGS: ClientOptions = {
+export const PLACEHOLDER_SETTINGS: ClientOptions = {
   endpoint: "http://127.0.0.1:1",
   projectId: "placeholder",
   credentials: { accessKey: "placeholder", secretKey: "placeholder" },
@@ -41,9 +41,9 @@ function checkSettings(options: ClientOptions): void {
   resolveSettings({ ...PLACEHOLDER_SETTINGS, ...options }, {});
 }
 
-/** A string with something in it; the sdk reads an empty setting as "not given". */
-function requireSetting(fieldName: string, value: unknown, fix: string): string {
-  if (typeof value !== "string" || value.trim() === "") throw new ValidationError(fieldName, `expected a non-empty string, got ${describe(value)}`, fix);
+/** A string with something in it; the sdk reads an empty setting as "not given". A secret's value is not described. */
+export function requireSetting(fieldName: string, value: unknown, fix: string, secret = false): string {
+  if (typeof value !== "string" || value.trim() === "") throw new ValidationError(fieldName, `expected a non-empty string, got ${secret ? "a value that is not one" : describe(value)}`, fix);
   return value;
 }
 
@@ -131,8 +131,8 @@ export const TaskQueryArgs = z.object({
   region: arg(z.string().optional(), "Region such as `cn-north-4`; default the provider's region, then `HW_REGION_NAME`.", ruleRegion),
   projectId: arg(z.string().optional(), "Project id; default the provider's project id, then `HW_PROJECT_ID`.", (_f, v) => optionalProjectId(v)),
   endpoint: arg(z.string().optional(), "Full DMS endpoint URL; default the provider's endpoint, then `HW_DMS_ENDPOINT`, then the region's endpoint.", ruleEndpoint),
-  beginTime: arg(z.union([z.string(), z.date()]).optional(), "Only tasks created at or after this time (`YYYYMMDDHHmmss` UTC, or a Date in TypeScript); filtered by the API.", (f, v) => requireApiTime(f, v)),
-  endTime: arg(z.union([z.string(), z.date()]).optional(), "Only tasks created at or before this time (`YYYYMMDDHHmmss` UTC, or a Date in TypeScript); filtered by the API.", (f, v) => requireApiTime(f, v)),
+  beginTime: arg(z.union([z.string(), z.date()]).optional(), "Only tasks created at or after this time (`YYYYMMDDHHmmss` UTC); filtered by the API.", (f, v) => requireApiTime(f, v)),
+  endTime: arg(z.union([z.string(), z.date()]).optional(), "Only tasks created at or before this time (`YYYYMMDDHHmmss` UTC); filtered by the API.", (f, v) => requireApiTime(f, v)),
   name: arg(z.union([z.string(), z.array(z.string())]).optional(), "Only tasks with this name, or one of these names.", (f, v) => optionalStringList(f, v, '"bindInstancePublicIp"')),
   status: arg(
     z.union([z.string(), z.array(z.string())]).optional(),
@@ -151,7 +151,7 @@ export const GateArgs = z.object({
   taskId: arg(z.string().optional(), "Wait for this task. Give either `taskId` or `taskName`.", ruleId),
   taskName: arg(z.string().optional(), "Wait for the newest task of this name (e.g. `bindInstancePublicIp`), narrowed by `paramsMatch` and `createdAfter`.", (f, v) => requireTaskName(f, v)),
   paramsMatch: arg(z.record(z.string(), scalar).optional(), "With `taskName`: every entry must equal the task's param of that key (string comparison), e.g. `{ public_ip_address: \"203.0.113.7\" }`.", ruleParams),
-  createdAfter: arg(z.union([z.string(), z.date()]).optional(), "With `taskName`: only tasks created at or after this time count (ISO 8601 or `YYYYMMDDHHmmss` UTC, or a Date in TypeScript).", (f, v) => requireInstant(f, v).toISOString()),
+  createdAfter: arg(z.union([z.string(), z.date()]).optional(), "With `taskName`: only tasks created at or after this time count (ISO 8601 or `YYYYMMDDHHmmss` UTC).", (f, v) => requireInstant(f, v).toISOString()),
   region: arg(z.string().optional(), "Region such as `cn-north-4`; default the provider's region, then `HW_REGION_NAME`.", ruleRegion),
   projectId: arg(z.string().optional(), "Project id; default the provider's project id, then `HW_PROJECT_ID`.", ruleId),
   endpoint: arg(z.string().optional(), "Full DMS endpoint URL; default the provider's endpoint, then `HW_DMS_ENDPOINT`, then the region's endpoint.", ruleEndpoint),

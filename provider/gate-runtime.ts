@@ -234,9 +234,47 @@ export function diffGate(_id: string, olds: GateProps, news: GateProps): { chang
   return { changes: changedInputs(olds, news).length > 0, replaces: [], deleteBeforeReplace: false };
 }
 
-function waitedFor(spec: GateSpec): string {
-  if (spec.taskId) return `task ${spec.taskId}`;
-  return `the newest ${spec.taskName} task${spec.paramsMatch ? ` with params ${JSON.stringify(spec.paramsMatch)}` : ""}${spec.createdAfter ? ` created after ${spec.createdAfter}` : ""}`;
+/** Inputs the engine handed over as secrets: messages and progress lines never show their values. */
+export type HiddenInputs = ReadonlySet<string>;
+
+const SHOWN_SECRET = "[secret]";
+
+function waitedFor(spec: GateSpec, hidden: HiddenInputs = new Set()): string {
+  const show = (key: keyof GateSpec, value: unknown) => (hidden.has(key) ? SHOWN_SECRET : typeof value === "string" ? value : JSON.stringify(value));
+  if (spec.taskId) return `task ${show("taskId", spec.taskId)}`;
+  return `the newest ${show("taskName", spec.taskName)} task${spec.paramsMatch ? ` with params ${show("paramsMatch", spec.paramsMatch)}` : ""}${spec.createdAfter ? ` created after ${show("createdAfter", spec.createdAfter)}` : ""}`;
+}
+
+/** True when the task's id is, or names, a secret input: instanceId and taskId together make the gate's id. */
+function idsHidden(hidden: HiddenInputs): boolean {
+  return hidden.has("instanceId") || hidden.has("taskId");
+}
+
+/** describeTask without what came from a secret input: the ids, the name, the params. */
+function describeSeen(task: BackgroundTask | undefined, hidden: HiddenInputs): string {
+  if (hidden.size === 0 || !task) return describeTask(task);
+  const name = hidden.has("taskName") ? SHOWN_SECRET : task.name;
+  return `${idsHidden(hidden) ? "the task" : `task ${task.id}`} (${name}) is ${task.status}, created ${task.createdAt}${task.updatedAt ? `, updated ${task.updatedAt}` : ""}`;
+}
+
+/**
+ * The message of a failed wait. With secret inputs it is built from the spec and the task, each
+ * secret shown as "[secret]" and the task's params left out when paramsMatch is secret (they hold
+ * its values, and more): replacing values in a finished message misses those and mangles the rest.
+ */
+function failedWaitMessage(spec: GateSpec, error: BackgroundTaskFailedError | TimeoutError, hidden: HiddenInputs): string {
+  const instance = hidden.has("instanceId") ? SHOWN_SECRET : spec.instanceId;
+  const timeout = hidden.has("timeoutSeconds") ? SHOWN_SECRET : String(spec.timeoutSeconds);
+  if (error instanceof TimeoutError) {
+    const text =
+      hidden.size === 0 ? error.message : `gave up after ${hidden.has("timeoutSeconds") ? SHOWN_SECRET : Math.round(error.timeoutMs / 1000)} s waiting for ${waitedFor(spec, hidden)} on instance ${instance} to succeed; last seen: ${describeSeen(error.lastSeen, hidden)}`;
+    return `${text}. Raise timeoutSeconds (now ${timeout}) if the task is just slow.`;
+  }
+  if (hidden.size === 0) return `waiting on instance ${instance} for ${waitedFor(spec)}: ${error.message}`;
+  const t = error.task;
+  const task = `${idsHidden(hidden) ? "the task" : `background task ${t.id}`} (${hidden.has("taskName") ? SHOWN_SECRET : t.name})`;
+  const params = hidden.has("paramsMatch") ? "" : `; params: ${t.rawParams ?? "none"}`;
+  return `waiting on instance ${instance} for ${waitedFor(spec, hidden)}: ${task} ended ${t.status}${params}; created ${t.createdAt}, updated ${t.updatedAt ?? "never"}`;
 }
 
 /** Inputs echoed into the outputs: everything but the provider text, which the host adds back itself. */
@@ -246,7 +284,7 @@ function echoInputs(props: GateProps): GateProps {
 }
 
 /** Waits for the matching task to succeed; the error says what was waited for and what was seen. */
-async function waitGate(props: GateProps, signal?: AbortSignal): Promise<GateProps> {
+async function waitGate(props: GateProps, signal: AbortSignal | undefined, hidden: HiddenInputs): Promise<GateProps> {
   const spec = validateGateInputs(props);
   const urn = typeof props.__urn === "string" ? props.__urn : undefined;
   const client = clientFor(spec);
@@ -265,15 +303,12 @@ async function waitGate(props: GateProps, signal?: AbortSignal): Promise<GatePro
       onPoll: (event) => {
         if (!event.changed || !event.task) return;
         const seconds = (event.elapsedMs / 1000).toFixed(1);
-        sink(`${describeTask(event.task)} (${seconds} s into the wait)`, urn);
+        sink(`${describeSeen(event.task, hidden)} (${seconds} s into the wait)`, urn);
       },
     });
   } catch (error) {
-    if (error instanceof BackgroundTaskFailedError) {
-      throw new Error(`waiting on instance ${spec.instanceId} for ${waitedFor(spec)}: ${error.message}`, { cause: error });
-    }
-    if (error instanceof TimeoutError && error.scope === "wait") {
-      throw new Error(`${error.message}. Raise timeoutSeconds (now ${spec.timeoutSeconds}) if the task is just slow.`, { cause: error });
+    if (error instanceof BackgroundTaskFailedError || (error instanceof TimeoutError && error.scope === "wait")) {
+      throw new Error(failedWaitMessage(spec, error, hidden), { cause: error });
     }
     throw error;
   }
@@ -290,19 +325,28 @@ async function waitGate(props: GateProps, signal?: AbortSignal): Promise<GatePro
   return { ...echoInputs(props), ...outputs };
 }
 
+/**
+ * The gate's id: `<instanceId>/<taskId>`, or, when either is a secret input, an opaque digest of
+ * them (an id is stored and shown in plain text). Read takes both from the state, not the id.
+ */
+export function gateId(instanceId: string, taskId: string, hidden: HiddenInputs = new Set()): string {
+  if (!idsHidden(hidden)) return `${instanceId}/${taskId}`;
+  return `gate-${createHash("sha256").update(`${instanceId}/${taskId}`).digest("hex").slice(0, 32)}`;
+}
+
 /** create: waits, then records the task. The id names the instance and the task first matched. */
-export async function createGate(props: GateProps, signal?: AbortSignal): Promise<{ id: string; outs: GateProps }> {
-  const outs = await waitGate(props, signal);
-  return { id: `${outs.instanceId}/${outs.taskId}`, outs };
+export async function createGate(props: GateProps, signal?: AbortSignal, hidden: HiddenInputs = new Set()): Promise<{ id: string; outs: GateProps }> {
+  const outs = await waitGate(props, signal, hidden);
+  return { id: gateId(String(outs.instanceId), String(outs.taskId), hidden), outs };
 }
 
 /** update: the same wait with the new inputs (triggers included). */
-export async function updateGate(_id: string, _olds: GateProps, news: GateProps, signal?: AbortSignal): Promise<{ outs: GateProps }> {
-  return { outs: await waitGate(news, signal) };
+export async function updateGate(_id: string, _olds: GateProps, news: GateProps, signal?: AbortSignal, hidden: HiddenInputs = new Set()): Promise<{ outs: GateProps }> {
+  return { outs: await waitGate(news, signal, hidden) };
 }
 
 /** read (refresh): the recorded task, as the API shows it now. A task gone from the history keeps its recorded state. */
-export async function readGate(id: string, props: GateProps): Promise<{ id: string; props: GateProps }> {
+export async function readGate(id: string, props: GateProps, hidden: HiddenInputs = new Set()): Promise<{ id: string; props: GateProps }> {
   const [idInstance, idTask] = id.split("/");
   const instanceId = typeof props.instanceId === "string" ? props.instanceId : idInstance;
   const taskId = typeof props.taskId === "string" ? props.taskId : idTask;
@@ -317,7 +361,8 @@ export async function readGate(id: string, props: GateProps): Promise<{ id: stri
     task = await clientFor(explicit).showBackgroundTask({ instanceId, taskId });
   } catch (error) {
     if (error instanceof HuaweiCloudApiError && error.status === 404) {
-      sink(`task ${taskId} is no longer in the task history of instance ${instanceId}; keeping the recorded state`, typeof props.__urn === "string" ? props.__urn : undefined);
+      const gone = idsHidden(hidden) ? "the recorded task is no longer in the instance's task history" : `task ${taskId} is no longer in the task history of instance ${instanceId}`;
+      sink(`${gone}; keeping the recorded state`, typeof props.__urn === "string" ? props.__urn : undefined);
       return { id, props };
     }
     throw error;

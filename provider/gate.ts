@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "../sdk";
 import { describe } from "../sdk/validation";
-import { GateArgs as GateArgsShape, gateInputProblems, type GateArgs } from "./args";
-import { isPending, type InputsOf } from "./inputs";
+import { GateArgs as GateArgsShape, gateInputProblems } from "./args";
+import { isPending } from "./inputs";
 import { gateProvider } from "./gate-provider";
 
 /** The gate's Pulumi type token: `pulumi-nodejs:dynamic/rocketmq:BackgroundTaskGate`. */
@@ -11,12 +11,37 @@ export const GATE_TYPE_NAME = "BackgroundTaskGate";
 export const GATE_TYPE = `pulumi-nodejs:dynamic/${GATE_MODULE}:${GATE_TYPE_NAME}`;
 
 /**
- * Arguments of a BackgroundTaskGate: the fields of the `GateArgs` declaration (instanceId, taskId
- * or taskName, paramsMatch, createdAfter, region, projectId, endpoint, timeoutSeconds,
- * pollIntervalSeconds, triggers; each described there) as Pulumi inputs. Credentials come from
- * Pulumi config `huaweicloud:*` or the environment, never from here.
+ * Arguments of a BackgroundTaskGate. Credentials come from Pulumi config `huaweicloud:*` or the
+ * environment, never from here. The fields are those of the `GateArgs` declaration
+ * (provider/args.ts), which checks them; test/plugin/declarations.test.ts proves at compile time
+ * that this interface and the declaration's `z.input`, as Pulumi inputs, stay the same type.
  */
-export type BackgroundTaskGateArgs = InputsOf<GateArgs>;
+export interface BackgroundTaskGateArgs {
+  /** The RocketMQ instance whose background task is waited for. */
+  instanceId: pulumi.Input<string>;
+  /** Wait for this task. Give either `taskId` or `taskName`. */
+  taskId?: pulumi.Input<string>;
+  /** Wait for the newest task of this name (e.g. `bindInstancePublicIp`), narrowed by `paramsMatch` and `createdAfter`. */
+  taskName?: pulumi.Input<string>;
+  /** With `taskName`: every entry must equal the task's param of that key (string comparison), e.g. `{ public_ip_address: "203.0.113.7" }`. */
+  paramsMatch?: pulumi.Input<Record<string, pulumi.Input<string | number | boolean>>>;
+  /** With `taskName`: only tasks created at or after this time count (a Date, ISO 8601 or `YYYYMMDDHHmmss` UTC). */
+  createdAfter?: pulumi.Input<string | Date>;
+  /** Region such as `cn-north-4`; default Pulumi config `huaweicloud:region`, then `HW_REGION_NAME`. */
+  region?: pulumi.Input<string>;
+  /** Project id; default Pulumi config `huaweicloud:projectId`, then `HW_PROJECT_ID`. */
+  projectId?: pulumi.Input<string>;
+  /** Full DMS endpoint URL; default `huaweicloud:endpoints.dms`, then `HW_DMS_ENDPOINT`, then the region's endpoint. */
+  endpoint?: pulumi.Input<string>;
+  /** Give up (and fail the deployment) after this many seconds (1 to 604800). Default 1800. */
+  timeoutSeconds?: pulumi.Input<number>;
+  /** Seconds between polls at first (fractions allowed, 0.01 to 3600); grows gently to twice this, at most 60 s. Default 5. */
+  pollIntervalSeconds?: pulumi.Input<number>;
+  /** Any values; a change re-runs the wait (an update, never a replacement). */
+  triggers?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
+  /** The instance's DMS engine: `rocketmq`, `kafka`, `rabbitmq` (default `rocketmq`, any case). */
+  engine?: pulumi.Input<string>;
+}
 
 /** Dates travel as ISO 8601 strings (Pulumi would serialize a Date as an empty object). */
 function dateToIso(value: pulumi.Input<Date | string> | undefined): pulumi.Input<string> | undefined {

@@ -4,8 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationError, formatApiTime, type BackgroundTask, type ClientOptions } from "../sdk";
 import { describe } from "../sdk/validation";
-import { validateTaskQuery, type TaskQueryArgs } from "./args";
-import { isPending, type InputsOf } from "./inputs";
+import { validateTaskQuery } from "./args";
+import { isPending } from "./inputs";
 import { CONFIG_NAMESPACE, clientOptionsFromConfig } from "./config";
 import { readBackgroundTasks } from "./read-tasks";
 
@@ -30,15 +30,64 @@ export interface GetBackgroundTasksCredentialsArgs {
 }
 
 /**
- * Arguments of getBackgroundTasks: the fields of the `TaskQueryArgs` declaration (instanceId,
- * region, projectId, endpoint, beginTime, endTime, name, status, paramsMatch, maxResults; each
- * described there), plus credentials for this call (default Pulumi config
- * `huaweicloud:accessKey`/`secretKey`/`securityToken`, then the environment).
+ * Arguments of getBackgroundTasks. The fields are those of the `TaskQueryArgs` declaration
+ * (provider/args.ts), which checks them; test/plugin/declarations.test.ts proves at compile time
+ * that this interface and `z.input` of the declaration stay the same type.
  */
-export type GetBackgroundTasksArgs = TaskQueryArgs & { credentials?: GetBackgroundTasksCredentials };
+export interface GetBackgroundTasksArgs {
+  /** The RocketMQ instance whose background tasks are read. */
+  instanceId: string;
+  /** Region such as `cn-north-4`; default Pulumi config `huaweicloud:region`, then `HW_REGION_NAME`. */
+  region?: string;
+  /** Project id; default Pulumi config `huaweicloud:projectId`, then `HW_PROJECT_ID`. */
+  projectId?: string;
+  /** Full DMS endpoint URL; default `huaweicloud:endpoints.dms`, then `HW_DMS_ENDPOINT`, then the region's endpoint. */
+  endpoint?: string;
+  /** Only tasks created at or after this time (a Date, or `YYYYMMDDHHmmss` UTC); filtered by the API. */
+  beginTime?: string | Date;
+  /** Only tasks created at or before this time (a Date, or `YYYYMMDDHHmmss` UTC); filtered by the API. */
+  endTime?: string | Date;
+  /** Only tasks with this name, or one of these names. */
+  name?: string | string[];
+  /** Only tasks with this status, or one of these statuses (case-insensitive): CREATED, EXECUTING, SUCCESS, FAILED, DELETED, CANCELLED. */
+  status?: string | string[];
+  /** Only tasks whose params have these values (string comparison), e.g. `{ public_ip_address: "203.0.113.7" }`. */
+  paramsMatch?: Record<string, string | number | boolean>;
+  /** Return only the newest N tasks that pass the filters (1 to 100000). */
+  maxResults?: number;
+  /** The instance's DMS engine: `rocketmq`, `kafka`, `rabbitmq` (default `rocketmq`, any case). */
+  engine?: string;
+  /** Credentials for this call; default Pulumi config `huaweicloud:accessKey`/`secretKey`/`securityToken`, then the environment. */
+  credentials?: GetBackgroundTasksCredentials;
+}
 
 /** Arguments of getBackgroundTasksOutput: the same fields as Pulumi inputs. Credentials are consumed, never part of the result; their secretness does not spread to it. */
-export type GetBackgroundTasksOutputArgs = InputsOf<TaskQueryArgs> & { credentials?: pulumi.Input<GetBackgroundTasksCredentialsArgs> };
+export interface GetBackgroundTasksOutputArgs {
+  /** The RocketMQ instance whose background tasks are read. */
+  instanceId: pulumi.Input<string>;
+  /** Region such as `cn-north-4`; default Pulumi config `huaweicloud:region`, then `HW_REGION_NAME`. */
+  region?: pulumi.Input<string>;
+  /** Project id; default Pulumi config `huaweicloud:projectId`, then `HW_PROJECT_ID`. */
+  projectId?: pulumi.Input<string>;
+  /** Full DMS endpoint URL; default `huaweicloud:endpoints.dms`, then `HW_DMS_ENDPOINT`, then the region's endpoint. */
+  endpoint?: pulumi.Input<string>;
+  /** Only tasks created at or after this time (a Date, or `YYYYMMDDHHmmss` UTC); filtered by the API. */
+  beginTime?: pulumi.Input<string | Date>;
+  /** Only tasks created at or before this time (a Date, or `YYYYMMDDHHmmss` UTC); filtered by the API. */
+  endTime?: pulumi.Input<string | Date>;
+  /** Only tasks with this name, or one of these names. */
+  name?: pulumi.Input<string | pulumi.Input<string>[]>;
+  /** Only tasks with this status, or one of these statuses (case-insensitive): CREATED, EXECUTING, SUCCESS, FAILED, DELETED, CANCELLED. */
+  status?: pulumi.Input<string | pulumi.Input<string>[]>;
+  /** Only tasks whose params have these values (string comparison), e.g. `{ public_ip_address: "203.0.113.7" }`. */
+  paramsMatch?: pulumi.Input<Record<string, pulumi.Input<string | number | boolean>>>;
+  /** Return only the newest N tasks that pass the filters (1 to 100000). */
+  maxResults?: pulumi.Input<number>;
+  /** The instance's DMS engine: `rocketmq`, `kafka`, `rabbitmq` (default `rocketmq`, any case). */
+  engine?: pulumi.Input<string>;
+  /** Credentials for this call; default Pulumi config `huaweicloud:*`, then the environment. */
+  credentials?: pulumi.Input<GetBackgroundTasksCredentialsArgs>;
+}
 
 /** What getBackgroundTasks returns. */
 export interface GetBackgroundTasksResult {

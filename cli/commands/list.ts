@@ -1,6 +1,5 @@
 import { ValidationError, filterTasks, type TaskFilters } from "../../sdk";
-import type { KnownTaskStatus } from "../../sdk/schemas";
-import { TaskQueryArgs, judgeArg } from "../../provider/args";
+import { requireKnownStatus } from "../../sdk/validation";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError, flagUsageError, parseCommandLine, parseAgo, parseId, parseInteger, parseParams, parseTime, required } from "../args";
 import { PROGRAM, runCommand, withClient, type Io } from "../command";
 import { EXIT_OK } from "../exit-codes";
@@ -62,8 +61,9 @@ export function list(argv: string[], io: Io): Promise<number> {
     if (beginTime && endTime && beginTime > endTime) throw new UsageError("--begin is after --end");
     const statuses = values.status?.map((text) => {
       try {
-        // The data function's own status rule (one declaration for both).
-        return (judgeArg(TaskQueryArgs, "status", text) as KnownTaskStatus[])[0];
+        // The status rule the data function applies to each element; its hints on passing a string
+        // or a list are for program arguments, not for a flag.
+        return requireKnownStatus("status", text);
       } catch (error) {
         throw error instanceof ValidationError ? flagUsageError("status", text, error, true) : error;
       }

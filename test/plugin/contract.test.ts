@@ -8,7 +8,7 @@ import { FakeEngine } from "../provider/helpers/dynamic-host";
 import { CANARY_AK, CANARY_SK, CANARY_TOKEN, holdsCanary, startCanaryEmulator, type CanaryEmulator } from "../provider/helpers/emulator";
 import { packageSchema } from "../../plugin/schema";
 import { metaschemaValidator } from "./helpers/metaschema";
-import { PluginProcess, ROOT, SECRET_SIG, UNKNOWN, ensurePluginBuilt, gateUrn, secret } from "./helpers/plugin-process";
+import { GATE, PluginProcess, ROOT, SECRET_SIG, UNKNOWN, ensurePluginBuilt, gateUrn, secret } from "./helpers/plugin-process";
 
 const CANCELLED = 1;
 
@@ -32,6 +32,15 @@ async function task(name: string, params: Record<string, unknown>, transitions: 
 }
 
 const requests = async () => (await env.admin.requests()).filter((r) => !r.path.startsWith("/_emulator"));
+
+/** Resolves once the emulator has seen an API request (no fixed sleep: the machine may be slow). */
+async function firstRequest(withinMs = 15_000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while ((await requests()).length === 0) {
+    if (Date.now() > deadline) throw new Error(`no API request within ${withinMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 beforeAll(async () => {
   ensurePluginBuilt();
@@ -72,6 +81,13 @@ describe("launch and metadata", () => {
 });
 
 describe("provider configuration", () => {
+  it("CheckConfig as the engine sends it (secrets plain): every secret setting comes back secret", async () => {
+    const answer = await plugin.checkConfig({ ...providerConfig(), secretKey: CANARY_SK, securityToken: CANARY_TOKEN });
+    if (!answer.ok) throw new Error(answer.error.details);
+    expect(answer.value.failures).toEqual([]);
+    expect(answer.value.inputs).toMatchObject({ secretKey: secret(CANARY_SK), securityToken: secret(CANARY_TOKEN), accessKey: CANARY_AK, endpoint: env.emu.url });
+  });
+
   it("CheckConfig accepts good settings and keeps the secret key secret, even one set without --secret", async () => {
     const answer = await plugin.checkConfig({ ...providerConfig(), secretKey: CANARY_SK });
     if (!answer.ok) throw new Error(answer.error.details);
@@ -93,6 +109,11 @@ describe("provider configuration", () => {
     [{ secretKey: secret(CANARY_SK) }, "accessKey"],
     [{ securityToken: secret(CANARY_TOKEN) }, "securityToken"],
     [{ secretKey: secret(42), accessKey: "AK" }, "secretKey"],
+    // As the engine sends them: secrets plain.
+    [{ secretKey: CANARY_SK }, "accessKey"],
+    [{ securityToken: CANARY_TOKEN }, "securityToken"],
+    [{ secretKey: 42, accessKey: "AK" }, "secretKey"],
+    [{ accessKey: CANARY_AK, secretKey: "" }, "secretKey"],
   ])("CheckConfig %j fails naming %s", async (config, property) => {
     const answer = await plugin.checkConfig(config);
     if (!answer.ok) throw new Error(answer.error.details);
@@ -103,6 +124,49 @@ describe("provider configuration", () => {
   it("CheckConfig leaves unknown settings for later", async () => {
     const answer = await plugin.checkConfig({ endpoint: UNKNOWN, region: "cn-north-4" });
     expect(answer.ok && answer.value.failures).toEqual([]);
+  });
+
+  it("CheckConfig in preview: one key of the pair unknown is no failure; a bad known one still is", async () => {
+    for (const config of [{ accessKey: UNKNOWN, secretKey: secret(CANARY_SK) }, { accessKey: CANARY_AK, secretKey: UNKNOWN }, { accessKey: CANARY_AK, secretKey: secret(UNKNOWN) }, { securityToken: UNKNOWN }]) {
+      const answer = await plugin.checkConfig(config);
+      expect(answer.ok && answer.value.failures).toEqual([]);
+    }
+    const bad = await plugin.checkConfig({ accessKey: UNKNOWN, region: "Mars" });
+    expect(bad.ok && bad.value.failures.map((f) => f.property)).toEqual(["region"]);
+  });
+
+  it("fixes name this provider's settings (rocketmq-tasks:*), not the TypeScript package's config", async () => {
+    const answers: string[] = [];
+    const region = await plugin.checkConfig({ region: " cn-north-4" });
+    if (region.ok) answers.push(region.value.failures[0].reason);
+    const check = await plugin.check("g", { instanceId: "i", taskId: "t", region: "" });
+    if (check.ok) answers.push(check.value.failures[0].reason);
+    await plugin.configure({ endpoint: env.emu.url, projectId: env.emu.projectId });
+    const noCredentials = await plugin.invoke({ instanceId: env.emu.instanceId });
+    if (!noCredentials.ok) answers.push(noCredentials.error.details);
+    await plugin.configure({ projectId: env.emu.projectId, accessKey: CANARY_AK, secretKey: secret(CANARY_SK) });
+    const noEndpoint = await plugin.invoke({ instanceId: env.emu.instanceId });
+    if (!noEndpoint.ok) answers.push(noEndpoint.error.details);
+    await plugin.configure({ endpoint: env.emu.url, accessKey: CANARY_AK, secretKey: secret(CANARY_SK) });
+    const noProject = await plugin.create("no-project", { instanceId: env.emu.instanceId, taskId: "t" });
+    if (!noProject.ok) answers.push(noProject.error.details);
+    expect(answers).toHaveLength(5);
+    expect(answers[0]).toMatch(/rocketmq-tasks:region/);
+    expect(answers[1]).toMatch(/rocketmq-tasks:region/);
+    expect(answers[2]).toMatch(/^credentials: .*Set Pulumi config rocketmq-tasks:accessKey and rocketmq-tasks:secretKey/);
+    expect(answers[3]).toMatch(/^region: .*rocketmq-tasks:region \(or rocketmq-tasks:endpoint\)/);
+    expect(answers[4]).toMatch(/^projectId: .*rocketmq-tasks:projectId/);
+    for (const answer of answers) expect(answer).not.toMatch(/huaweicloud:|to the client/);
+    expect(await requests()).toEqual([]);
+  });
+
+  it("a bad setting given as a secret fails the first call without its value", async () => {
+    await plugin.configure({ ...providerConfig(), projectId: secret("a/s3cret-project") });
+    const answer = await plugin.invoke({ instanceId: env.emu.instanceId });
+    await plugin.configure(providerConfig());
+    expect(answer).toMatchObject({ ok: false, error: { details: expect.stringMatching(/^projectId: .*secret.*\./) } });
+    expect(JSON.stringify(answer)).not.toContain("s3cret-project");
+    expect(await requests()).toEqual([]);
   });
 
   it("Configure from `variables` alone (no args) is used too", async () => {
@@ -231,19 +295,32 @@ describe("BackgroundTaskGate", () => {
     expect(failures).toEqual(["taskId"]);
   });
 
-  it("Diff: which inputs changed, each an update (never a replacement)", async () => {
+  it("Diff: which inputs changed, never a replacement", async () => {
     const olds = { instanceId: "i", taskName: "n", matchBy: "taskName", taskId: "t-1", status: "SUCCESS", paramsMatch: { a: "1" }, timeoutSeconds: 60 };
     const same = await plugin.diff("g", "i/t-1", olds, { instanceId: "i", taskName: "n", paramsMatch: { a: "1" }, timeoutSeconds: 60 });
     expect(same).toMatchObject({ ok: true, value: { changes: "none", diffs: [], replaces: [] } });
     const changed = await plugin.diff("g", "i/t-1", olds, { instanceId: "i", taskName: "n", paramsMatch: { a: "2" }, timeoutSeconds: 60, triggers: { v: 2 } });
     expect(changed).toMatchObject({ ok: true, value: { changes: "some", diffs: ["paramsMatch", "triggers"], replaces: [] } });
-    if (changed.ok) expect(changed.value.detailed).toEqual({ paramsMatch: 4, triggers: 4 }); // PropertyDiff.Kind.UPDATE
+    if (changed.ok) expect(changed.value.detailed).toEqual({ paramsMatch: 4, triggers: 0 }); // PropertyDiff.Kind UPDATE, ADD
     const byId = await plugin.diff("g", "i/t-1", olds, { instanceId: "i", taskId: "t-1", paramsMatch: { a: "1" }, timeoutSeconds: 60 });
     expect(byId.ok && byId.value.diffs).toEqual(["taskId"]);
     const unknown = await plugin.diff("g", "i/t-1", olds, { instanceId: UNKNOWN, taskName: "n", paramsMatch: { a: "1" }, timeoutSeconds: 60 });
     expect(unknown.ok && unknown.value).toMatchObject({ changes: "some", diffs: ["instanceId"] });
     const secretSame = await plugin.diff("g", "i/t-1", { ...olds, paramsMatch: secret({ a: "1" }) }, { instanceId: "i", taskName: "n", paramsMatch: secret({ a: "1" }), timeoutSeconds: 60 });
     expect(secretSame.ok && secretSame.value.changes).toBe("none");
+  });
+
+  it("Diff: an input given anew is an ADD, one left out a DELETE, a changed one an UPDATE", async () => {
+    const olds = { instanceId: "i", taskName: "n", matchBy: "taskName", taskId: "t-1", status: "SUCCESS", paramsMatch: { a: "1" }, timeoutSeconds: 60 };
+    const answer = await plugin.diff("g", "i/t-1", olds, { instanceId: "i", taskName: "n", timeoutSeconds: 90, triggers: { v: 1 } });
+    expect(answer.ok && answer.value.diffs).toEqual(["paramsMatch", "timeoutSeconds", "triggers"]);
+    expect(answer.ok && answer.value.detailed).toEqual({ paramsMatch: 2, timeoutSeconds: 4, triggers: 0 }); // DELETE, UPDATE, ADD
+    // From taskName to taskId: taskId was an output only, taskName the input.
+    const byId = await plugin.diff("g", "i/t-1", olds, { instanceId: "i", taskId: "t-1", paramsMatch: { a: "1" }, timeoutSeconds: 60 });
+    expect(byId.ok && byId.value.detailed).toEqual({ taskId: 0 });
+    // An older engine sends no old inputs: the outputs stand in for them.
+    const noOldInputs = await plugin.diff("g", "i/t-1", olds, { instanceId: "i", taskId: "t-1", paramsMatch: { a: "1" }, timeoutSeconds: 60 }, {});
+    expect(noOldInputs.ok && noOldInputs.value.detailed).toEqual({ taskId: 0 });
   });
 
   it("Create waits through several polls until SUCCESS, and logs progress to the engine", async () => {
@@ -259,6 +336,9 @@ describe("BackgroundTaskGate", () => {
     expect(properties.paramsMatch).toEqual(news.paramsMatch);
     expect(properties.params).toEqual(secret(JSON.parse(t.params!)));
     expect(properties.__urn).toBeUndefined();
+    // Everything Create answers is a property the schema declares.
+    const declared = (packageSchema(version).resources as Record<string, { properties: object }>)[GATE].properties;
+    expect(Object.keys(properties).filter((key) => !(key in declared))).toEqual([]);
     expect((await requests()).length).toBeGreaterThanOrEqual(3);
     const lines = engine.logs.filter((l) => l.urn === gateUrn("bound")).map((l) => l.message);
     expect(lines.some((m) => m.includes("EXECUTING"))).toBe(true);
@@ -327,22 +407,123 @@ describe("BackgroundTaskGate", () => {
   });
 });
 
+describe("secret inputs never show in failures, ids or progress lines", () => {
+  beforeAll(async () => {
+    await plugin.configure(providerConfig());
+  });
+
+  it("a failed wait on a task with more params than paramsMatch names shows none of them", async () => {
+    await task("bindInstancePublicIp", { public_ip_address: "198.51.100.91", eip_id: "eip-s3cret-91" }, [{ after_ms: 50, status: "FAILED" }]);
+    const answer = await plugin.create("f-extra", { instanceId: env.emu.instanceId, taskName: "bindInstancePublicIp", paramsMatch: secret({ public_ip_address: "198.51.100.91" }), pollIntervalSeconds: 0.05 });
+    expect(answer.ok).toBe(false);
+    if (answer.ok) return;
+    expect(answer.error.details).toMatch(/bindInstancePublicIp[\s\S]*FAILED/);
+    expect(answer.error.details).toContain(env.emu.instanceId);
+    expect(answer.error.details).not.toContain("198.51.100.91");
+    expect(answer.error.details).not.toContain("eip-s3cret-91");
+  });
+
+  it("a numeric secret leaves the rest of the message intact", async () => {
+    const t = await task("resizeInstance", {}, [{ after_ms: 0, status: "EXECUTING" }]);
+    const answer = await plugin.create("slow-secret", { instanceId: env.emu.instanceId, taskId: t.id, timeoutSeconds: secret(1), pollIntervalSeconds: 0.1 });
+    expect(answer.ok).toBe(false);
+    if (answer.ok) return;
+    expect(answer.error.details).toContain(t.id);
+    expect(answer.error.details).toContain(env.emu.instanceId);
+    expect(answer.error.details).toMatch(/EXECUTING[\s\S]*Raise timeoutSeconds \(now \[secret\]\)/);
+    expect(answer.error.details).not.toMatch(/after 1 s|now 1\b/);
+  });
+
+  it("Check words a refused secret input without its value", async () => {
+    const answer = await plugin.check("g", {
+      instanceId: "i",
+      taskName: "bindInstancePublicIp",
+      paramsMatch: secret({ public_ip_address: { nested: "s3cret-param" } }),
+      timeoutSeconds: secret(987654321),
+      region: secret("s3cret-region"),
+    });
+    if (!answer.ok) throw new Error(answer.error.details);
+    expect(answer.value.failures.map((f) => f.property)).toEqual(["paramsMatch.public_ip_address", "region", "timeoutSeconds"]);
+    for (const f of answer.value.failures) expect(f.reason).toMatch(new RegExp(`^${f.property.replace(".", "\\.")}: .*secret.*\\.`));
+    const text = JSON.stringify(answer.value.failures);
+    for (const value of ["s3cret-param", "987654321", "s3cret-region"]) expect(text).not.toContain(value);
+    const plain = await plugin.check("g", { instanceId: "i", taskName: "n", timeoutSeconds: 987654321 });
+    expect(plain.ok && plain.value.failures[0].reason).toContain("987654321");
+  });
+
+  it("Create refuses a bad secret input without its value", async () => {
+    const answer = await plugin.create("bad-secret", { instanceId: secret("../s3cret-instance"), taskId: "t" });
+    expect(answer).toMatchObject({ ok: false, error: { details: expect.stringMatching(/^instanceId: /) } });
+    expect(JSON.stringify(answer)).not.toContain("s3cret-instance");
+  });
+
+  it("Invoke words refused secret arguments, and API errors, without their values", async () => {
+    const bad = await plugin.invoke({ instanceId: secret("../s3cret-instance"), beginTime: secret("20240502000000"), endTime: "20240501000000" });
+    if (!bad.ok) throw new Error(bad.error.details);
+    expect(bad.value.failures.map((f) => f.property)).toEqual(["instanceId", "endTime"]);
+    expect(JSON.stringify(bad.value.failures)).not.toMatch(/s3cret-instance|20240502000000/);
+    const api = await plugin.invoke({ instanceId: secret("no-such-s3cret-instance") });
+    expect(api.ok).toBe(false);
+    if (api.ok) return;
+    expect(api.error.details).toMatch(/404/);
+    expect(api.error.details).toMatch(/request id/i);
+    expect(api.error.details).not.toContain("no-such-s3cret-instance");
+  });
+
+  it("an error that would name a secret instanceId keeps only its kind; other secrets leave API errors whole", async () => {
+    await plugin.configure({ ...providerConfig(), endpoint: "http://127.0.0.1:1", maxRetries: 0 });
+    const unreachable = await plugin.invoke({ instanceId: secret("s3cret-instance-unreachable") });
+    await plugin.configure(providerConfig());
+    expect(unreachable).toMatchObject({ ok: false, error: { details: expect.stringMatching(/ConnectionError/) } });
+    expect(JSON.stringify(unreachable)).not.toContain("s3cret-instance-unreachable");
+    const api = await plugin.invoke({ instanceId: "no-such-instance", paramsMatch: secret({ a: "1" }) });
+    expect(!api.ok && api.error.details).toMatch(/GET \/v2\/.*no-such-instance.*404[\s\S]*does not exist/);
+  });
+
+  it("a secret instanceId or taskId gives an opaque id, progress lines without ids, and Read still works", async () => {
+    const t = await task("restartInstance", {}, [{ after_ms: 100, status: "EXECUTING" }, { after_ms: 300, status: "SUCCESS" }]);
+    for (const [name, news] of [
+      ["opaque-instance", { instanceId: secret(env.emu.instanceId), taskId: t.id, pollIntervalSeconds: 0.05 }],
+      ["opaque-task", { instanceId: env.emu.instanceId, taskId: secret(t.id), pollIntervalSeconds: 0.05 }],
+    ] as const) {
+      const created = await plugin.create(name, news);
+      if (!created.ok) throw new Error(created.error.details);
+      const { id, properties } = created.value;
+      expect(id).not.toContain(env.emu.instanceId);
+      expect(id).not.toContain(t.id);
+      expect(id).toMatch(/^gate-[0-9a-f]{32}$/);
+      const lines = engine.logs.filter((l) => l.urn === gateUrn(name)).map((l) => l.message);
+      expect(lines.some((m) => m.includes("SUCCESS"))).toBe(true);
+      for (const line of lines) expect(line).not.toMatch(new RegExp(`${env.emu.instanceId}|${t.id}`));
+      const read = await plugin.read(name, id, { ...properties, status: "EXECUTING" }, news);
+      expect(read).toMatchObject({ ok: true, value: { id, properties: { status: "SUCCESS" } } });
+    }
+    // A task gone from the history: the progress line names neither id.
+    const gone = await plugin.read("opaque-gone", "gate-0", { instanceId: env.emu.instanceId, taskId: secret("0000-gone-s3cret"), matchBy: "taskId", status: "SUCCESS" });
+    expect(gone.ok).toBe(true);
+    const lines = engine.logs.filter((l) => l.urn === gateUrn("opaque-gone")).map((l) => l.message);
+    expect(lines.length).toBe(1);
+    expect(lines[0]).not.toContain("0000-gone-s3cret");
+  });
+});
+
 describe("Cancel", () => {
   it("an in-flight Create stops polling at once, and no wait starts after it", async () => {
     const second = await PluginProcess.start({ engineAddress: engine.address });
     try {
       await second.configure(providerConfig());
       const t = await task("resizeInstance", {}, [{ after_ms: 0, status: "EXECUTING" }]);
-      const pending = second.create("waiting", { instanceId: env.emu.instanceId, taskId: t.id, timeoutSeconds: 60, pollIntervalSeconds: 0.1 });
-      await new Promise((r) => setTimeout(r, 400));
-      expect((await requests()).length).toBeGreaterThan(0);
+      // Polls 2 s apart: an answer well within one interval of Cancel is the abort, not the next poll.
+      const pending = second.create("waiting", { instanceId: env.emu.instanceId, taskId: t.id, timeoutSeconds: 60, pollIntervalSeconds: 2 });
+      await firstRequest();
       const cancelledAt = Date.now();
       expect(await second.cancel()).toEqual({ ok: true, value: {} });
       const answer = await pending;
-      expect(Date.now() - cancelledAt).toBeLessThan(500);
+      expect(Date.now() - cancelledAt).toBeLessThan(1000);
       expect(answer).toMatchObject({ ok: false, error: { code: CANCELLED } });
       await env.admin.clearRequests();
-      await new Promise((r) => setTimeout(r, 400));
+      // Past the time the next poll was due (2 s, grown by a quarter at most).
+      await new Promise((r) => setTimeout(r, 2600));
       expect(await requests()).toEqual([]);
       expect(await second.create("later", { instanceId: env.emu.instanceId, taskId: t.id })).toMatchObject({ ok: false, error: { code: CANCELLED } });
       expect(holdsCanary(second.everything())).toBe(false);

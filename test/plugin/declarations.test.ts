@@ -5,6 +5,22 @@ import * as pulumi from "@pulumi/pulumi";
 import type { BackgroundTaskGateArgs, GetBackgroundTasksArgs, GetBackgroundTasksOutputArgs } from "../../provider";
 import { GateArgs, TaskQueryArgs, gateInputProblems, taskQueryProblems } from "../../provider/args";
 import { WAIT_INPUTS } from "../../provider/gate-runtime";
+import type { InputsOf } from "../../provider/inputs";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { ROOT, ensurePluginBuilt } from "./helpers/plugin-process";
+
+// The public argument types are written out (each field with its TSDoc, which a type alias over
+// z.input would not carry into the .d.ts), and must stay the declarations' types: `npm run
+// typecheck` fails on these lines when a field is added, dropped or retyped on one side only.
+/** True when A and B are the same type (each assignable to the other, with the same keys). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : false) : false;
+type Holds<T extends true> = T;
+export type DeclaredTypes = [
+  Holds<Same<Omit<GetBackgroundTasksArgs, "credentials">, TaskQueryArgs>>,
+  Holds<Same<Omit<GetBackgroundTasksOutputArgs, "credentials">, InputsOf<TaskQueryArgs>>>,
+  Holds<Same<BackgroundTaskGateArgs, InputsOf<GateArgs>>>,
+];
 
 describe("types and checks from one declaration per shape", () => {
   it("the plain, Output and gate argument types take the shapes they always took", () => {
@@ -41,6 +57,19 @@ describe("types and checks from one declaration per shape", () => {
     // @ts-expect-error no such gate input
     const typo: BackgroundTaskGateArgs = { instanceId: "i", taskname: "x" };
     expect([plain, lifted, gate, missing, wrong, typo].length).toBe(6);
+  });
+
+  it("the emitted .d.ts documents every field of the public argument types", () => {
+    ensurePluginBuilt();
+    const interfaceIn = (file: string, name: string) => {
+      const text = readFileSync(path.join(ROOT, "dist", "provider", file), "utf8");
+      return new RegExp(`export interface ${name} \\{([\\s\\S]*?)\\n\\}`).exec(text)?.[1] ?? "";
+    };
+    const undocumented = (body: string, keys: string[]) => keys.filter((key) => !new RegExp(`/\\*\\*(?:[^*]|\\*(?!/))+\\*/\\s*\\n\\s*${key}\\??:`).test(body));
+    const query = [...Object.keys(TaskQueryArgs.shape), "credentials"];
+    expect(undocumented(interfaceIn("get-background-tasks.d.ts", "GetBackgroundTasksArgs"), query)).toEqual([]);
+    expect(undocumented(interfaceIn("get-background-tasks.d.ts", "GetBackgroundTasksOutputArgs"), query)).toEqual([]);
+    expect(undocumented(interfaceIn("gate.d.ts", "BackgroundTaskGateArgs"), Object.keys(GateArgs.shape))).toEqual([]);
   });
 
   it("every declared field is checked by its rule, in declaration order", () => {

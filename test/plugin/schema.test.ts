@@ -64,6 +64,24 @@ describe("the package schema", () => {
     expect(schema.language.nodejs.packageName).toMatch(/^@[a-z-]+\/[a-z-]+$/);
   });
 
+  it("speaks to every language: no description names TypeScript or its Date", () => {
+    const tsOnly = allProperties(schema).filter(([, p]) => /TypeScript|\bDate\b/.test(p.description));
+    expect(tsOnly.map(([where]) => where)).toEqual([]);
+  });
+
+  it("gives C# the namespace the README's C# example uses", () => {
+    // Pulumi's C# codegen: `<rootNamespace, default Pulumi>.<namespaces[package], default the package name title-cased per dash>`.
+    const csharp = schema.language.csharp;
+    const titled = (schema.name as string).split("-").map((p) => p[0].toUpperCase() + p.slice(1)).join("");
+    const namespace = `${csharp.rootNamespace ?? "Pulumi"}.${csharp.namespaces?.[schema.name] ?? titled}`;
+    expect(namespace).toBe("Pulumi.RocketMQTasks");
+    const readme = require("node:fs").readFileSync(require("node:path").join(__dirname, "..", "..", "README.md"), "utf8") as string;
+    const example = /```csharp\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    expect(example).toContain(`new ${namespace}.BackgroundTaskGate(`);
+    expect(example).toContain(`${namespace}.GetBackgroundTasks.Invoke(`);
+    expect(readme).toContain(`C# (namespace \`${namespace}\`)`);
+  });
+
   it("marks the secret key and the security token secret, and nothing else", () => {
     const secret = Object.entries(schema.config.variables as Json).filter(([, p]) => p.secret).map(([k]) => k);
     expect(secret).toEqual(["secretKey", "securityToken"]);
@@ -85,7 +103,7 @@ describe("the package schema", () => {
     expect(Object.keys(gate.inputProperties)).toEqual(Object.keys(GateArgs.shape));
     expect(gate.requiredInputs).toEqual(["instanceId"]);
     expect(gate.inputProperties.triggers).toMatchObject({ type: "object", additionalProperties: { $ref: "pulumi.json#/Any" } });
-    expect(Object.keys(gate.properties)).toEqual(expect.arrayContaining(["taskId", "taskName", "status", "params", "createdAt", "updatedAt", "waitedSeconds"]));
+    expect(Object.keys(gate.properties)).toEqual(expect.arrayContaining(["matchBy", "taskId", "taskName", "status", "params", "createdAt", "updatedAt", "waitedSeconds"]));
     expect(Object.keys(schema.config.variables)).toEqual(Object.keys(ProviderConfig.shape));
     expect(Object.keys(schema.config.variables)).toEqual(["region", "projectId", "endpoint", "accessKey", "secretKey", "securityToken", "insecure", "maxRetries"]);
   });

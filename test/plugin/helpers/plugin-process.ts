@@ -34,25 +34,38 @@ export interface Failures {
 
 const CREDENTIAL_ENV = /^(HW_|HUAWEICLOUD_SDK_|CLOUD_SDK_)/;
 
-function newestSource(dir: string): number {
-  let newest = 0;
+function newest(dir: string, counts: (name: string) => boolean): number {
+  let found = 0;
+  if (!existsSync(dir)) return found;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(p).mtimeMs);
+    if (entry.isDirectory()) found = Math.max(found, newest(p, counts));
+    else if (counts(entry.name)) found = Math.max(found, statSync(p).mtimeMs);
   }
-  return newest;
+  return found;
+}
+
+/**
+ * Whether `<root>/dist` holds an executable plugin built after the newest source. The incremental
+ * build rewrites only the outputs whose source changed (and dist/.tsbuildinfo), so the newest
+ * file under dist/ tells when it last ran, not main.js.
+ */
+export function pluginBuildIsCurrent(root: string = ROOT): boolean {
+  const entry = path.join(root, "dist", "plugin", "main.js");
+  if (!existsSync(entry) || (statSync(entry).mode & 0o100) === 0) return false;
+  const sources = Math.max(...["plugin", "provider", "sdk"].map((d) => newest(path.join(root, d), (name) => name.endsWith(".ts"))));
+  return newest(path.join(root, "dist"), () => true) >= sources;
 }
 
 /**
  * Builds the plugin (`npm run build`, which also makes the entry executable) when dist/ lacks it
  * or is older than its sources: `npm test` builds first, a lone `npx jest test/plugin` may not.
+ * Says whether it built.
  */
-export function ensurePluginBuilt(): void {
-  const entry = path.join(ROOT, "dist", "plugin", "main.js");
-  const sources = Math.max(...["plugin", "provider", "sdk"].map((d) => newestSource(path.join(ROOT, d))));
-  if (existsSync(entry) && statSync(entry).mtimeMs >= sources && (statSync(entry).mode & 0o100) !== 0) return;
+export function ensurePluginBuilt(): boolean {
+  if (pluginBuildIsCurrent()) return false;
   execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
+  return true;
 }
 
 export interface LaunchOptions {
@@ -156,6 +169,7 @@ export class PluginProcess {
     return this.unary("handshake", req, (r: providerPb.ProviderHandshakeResponse) => ({ acceptSecrets: r.getAcceptSecrets(), acceptResources: r.getAcceptResources() }));
   }
 
+  /** CheckConfig as the engine sends it: with secrets plain (it marshals them without KeepSecrets); wrapped ones are tolerated too. */
   checkConfig(news: Props) {
     const req = new providerPb.CheckRequest();
     req.setUrn("urn:pulumi:dev::proj::pulumi:providers:rocketmq-tasks::default");
@@ -193,19 +207,23 @@ export class PluginProcess {
     return this.unary("check", req, (r: providerPb.CheckResponse) => ({ inputs: (r.getInputs()?.toJavaScript() ?? {}) as Props, failures: failuresOf(r.getFailuresList()) }));
   }
 
-  diff(name: string, id: string, olds: Props, news: Props) {
+  /**
+   * Diff as the engine sends it: `olds` are the recorded outputs, `oldInputs` the recorded inputs
+   * (by default the outputs less the gate's computed ones, taskId/taskName kept when `matchBy` names them).
+   */
+  diff(name: string, id: string, olds: Props, news: Props, oldInputs: Props = inputsOf(olds)) {
     const req = new providerPb.DiffRequest();
     req.setUrn(gateUrn(name));
     req.setId(id);
     req.setOlds(Struct.fromJavaScript(olds as never));
-    req.setOldInputs(Struct.fromJavaScript(olds as never));
+    req.setOldInputs(Struct.fromJavaScript(oldInputs as never));
     req.setNews(Struct.fromJavaScript(news as never));
     const C = providerPb.DiffResponse.DiffChanges;
     return this.unary("diff", req, (r: providerPb.DiffResponse) => ({
       changes: r.getChanges() === C.DIFF_SOME ? "some" : r.getChanges() === C.DIFF_NONE ? "none" : "unknown",
       diffs: r.getDiffsList(),
       replaces: r.getReplacesList(),
-      detailed: Object.fromEntries(r.getDetaileddiffMap().toArray().map(([k, d]) => [k, (d as unknown as [number, boolean])[0]])),
+      detailed: detailedKinds(r),
     }));
   }
 
@@ -260,6 +278,22 @@ export class PluginProcess {
       this.child.kill("SIGTERM");
     });
   }
+}
+
+/** The detailed diff's kind per property (PropertyDiff.Kind: ADD 0, DELETE 2, UPDATE 4). */
+function detailedKinds(r: providerPb.DiffResponse): Record<string, number> {
+  const kinds: Record<string, number> = {};
+  r.getDetaileddiffMap().forEach((d: providerPb.PropertyDiff, key: string) => (kinds[key] = d.getKind()));
+  return kinds;
+}
+
+/** A gate's recorded inputs, from its outputs: the computed outputs left out. */
+function inputsOf(outputs: Props): Props {
+  const computed = new Set(["matchBy", "status", "params", "createdAt", "updatedAt", "waitedSeconds", "taskId", "taskName"]);
+  const inputs = Object.fromEntries(Object.entries(outputs).filter(([k]) => !computed.has(k)));
+  const matchBy = outputs.matchBy;
+  if ((matchBy === "taskId" || matchBy === "taskName") && outputs[matchBy] !== undefined) inputs[matchBy] = outputs[matchBy];
+  return inputs;
 }
 
 function failuresOf(list: providerPb.CheckFailure[]) {
