@@ -202,8 +202,13 @@ export function checkGate(_olds: GateProps, news: GateProps): { inputs: GateProp
   return { inputs: news, failures };
 }
 
-/** Inputs whose change re-runs the wait (an update, never a replacement). `__urn` and `__provider` are not among them. */
-export const WAIT_INPUTS: readonly string[] = Object.keys(GateArgs.shape).filter((k) => k !== "taskId" && k !== "taskName");
+/**
+ * Inputs whose change re-runs the wait (an update, never a replacement). `__urn` and `__provider`
+ * are not among them; taskId and taskName are judged with `matchBy` below; `engine` changes no
+ * request a wait sends, so naming it (or the default) on an existing gate re-runs nothing.
+ */
+const NOT_WAIT_INPUTS = new Set(["taskId", "taskName", "engine"]);
+export const WAIT_INPUTS: readonly string[] = Object.keys(GateArgs.shape).filter((k) => !NOT_WAIT_INPUTS.has(k));
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === undefined || a === null) return b === undefined || b === null;

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { BackgroundTaskGateArgs, GetBackgroundTasksArgs, GetBackgroundTasksOutputArgs } from "../../provider";
 import { GateArgs, TaskQueryArgs, gateInputProblems, taskQueryProblems } from "../../provider/args";
-import { WAIT_INPUTS } from "../../provider/gate-runtime";
+import { WAIT_INPUTS, changedInputs } from "../../provider/gate-runtime";
 import type { InputsOf } from "../../provider/inputs";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -80,8 +80,13 @@ describe("types and checks from one declaration per shape", () => {
     expect(gateInputProblems(badGate, () => false).map((p) => p.field)).toEqual(["instanceId", "taskId", "taskId", "taskName", "paramsMatch", "createdAfter", "region", "projectId", "endpoint", "timeoutSeconds", "pollIntervalSeconds", "engine"]);
   });
 
-  it("the gate's diff watches every declared input but the task selectors", () => {
-    expect(WAIT_INPUTS).toEqual(Object.keys(GateArgs.shape).filter((k) => k !== "taskId" && k !== "taskName"));
-    expect(WAIT_INPUTS).toContain("triggers");
+  it("the gate's diff re-runs the wait for a change of any declared input but the engine", () => {
+    const olds = { instanceId: "i1", taskName: "bindInstancePublicIp", matchBy: "taskName", region: "cn-north-4", timeoutSeconds: 60, triggers: { n: 1 } };
+    const changes: Record<string, unknown> = { instanceId: "i2", paramsMatch: { a: "b" }, createdAfter: "2026-01-01T00:00:00.000Z", region: "cn-north-1", projectId: "p2", endpoint: "http://127.0.0.1:1", timeoutSeconds: 61, pollIntervalSeconds: 2, triggers: { n: 2 } };
+    for (const [key, value] of Object.entries(changes)) expect(changedInputs(olds, { ...olds, [key]: value })).toEqual([key]);
+    expect(Object.keys(changes).sort()).toEqual([...WAIT_INPUTS].sort());
+    expect(changedInputs(olds, { ...olds, engine: "rocketmq" })).toEqual([]);
+    expect(changedInputs(olds, { ...olds, taskName: "restartInstance" })).toEqual(["taskName"]);
+    expect(changedInputs(olds, { ...olds })).toEqual([]);
   });
 });
