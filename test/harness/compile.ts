@@ -2,11 +2,17 @@
 // run. Each .ts file is transpiled on its own (the sources are isolatedModules-clean; `npm run
 // typecheck` checks their types), into a folder inside this package so that the programs' import
 // of `pulumi-rocketmq-tasks` resolves to the built package as a user's would.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 
-export const PACKAGE_ROOT = path.join(__dirname, "..", "..");
+/** This package's folder, whether this file runs from test/harness/ or from a build of it under dist/. */
+export const PACKAGE_ROOT = ((): string => {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "package.json")) && existsSync(path.join(dir, "examples"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package folder above ${__dirname}`);
+  }
+})();
 
 /** Transpiles every .ts file under `sourceDir` into a new folder under dist/test-programs/ and returns that folder. */
 export function compileProgram(sourceDir: string): string {

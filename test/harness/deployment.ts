@@ -36,6 +36,8 @@ export interface DeploymentOptions {
   env: NodeJS.ProcessEnv;
   /** Provider plugins by package; `pulumi-nodejs` (dynamic resources) is built in. */
   plugins: Record<string, PluginCommand>;
+  /** Told of each log entry as it arrives and of each registration before its step runs (for live output). */
+  observer?: { log?(entry: LogEntry): void; register?(type: string, name: string): void };
 }
 
 /** A resource as the engine would record it in the stack's state. */
@@ -221,6 +223,7 @@ export class Deployment {
     if (this.stopped) throw new Status(grpc.status.UNAVAILABLE, "resource monitor shut down");
     const type = req.getType();
     const name = req.getName();
+    this.options.observer?.register?.(type, name);
     const parent = req.getParent();
     const urn = this.urn(type, name, parent);
     const inputs = fromStruct(req.getObject());
@@ -328,7 +331,9 @@ export class Deployment {
   private engineService() {
     return {
       log: unary(async (req: enginePb.LogRequest) => {
-        this.logs.push({ severity: SEVERITY[req.getSeverity()] ?? "info", message: req.getMessage(), urn: req.getUrn(), ephemeral: req.getEphemeral() });
+        const entry: LogEntry = { severity: SEVERITY[req.getSeverity()] ?? "info", message: req.getMessage(), urn: req.getUrn(), ephemeral: req.getEphemeral() };
+        this.logs.push(entry);
+        this.options.observer?.log?.(entry);
         return new Empty();
       }),
       getRootResource: unary(async () => {

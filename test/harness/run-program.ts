@@ -26,6 +26,7 @@ export interface RunProgramOptions {
   plugins?: Record<string, PluginCommand>;
   /** Kill the program after this long. Default 60 s. */
   timeoutMs?: number;
+  observer?: DeploymentOptions["observer"];
 }
 
 export interface ProgramResult {
@@ -69,6 +70,7 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRes
     programDirectory: options.projectDirectory,
     env,
     plugins: options.plugins ?? {},
+    observer: options.observer,
   };
   const deployment = await Deployment.start(deploymentOptions);
   let exitCode: number | null = null;
