@@ -3,6 +3,7 @@
 import { ValidationError, resolveSettings, type ClientOptions } from "../sdk";
 import { describe, requireApiTime, requireId, requireInstant, requireInteger, requireKnownStatus, requireRecordOfScalars, requireTaskName } from "../sdk/validation";
 import type { TaskFilters } from "../sdk/filters";
+import { z } from "zod";
 
 /** Gate defaults, in seconds. */
 export const DEFAULT_TIMEOUT_SECONDS = 1800;
@@ -244,3 +245,66 @@ export function validateGateInputs(values: Record<string, unknown>): GateSpec {
   if (opt("endpoint") !== undefined) spec.endpoint = values.endpoint as string;
   return spec;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The declarations: one zod object per input shape. Each field's zod type gives the TypeScript
+// type (z.input) and the package schema's type (plugin/schema.ts maps z.toJSONSchema), its
+// `.describe()` the documentation, and its rule (registered in ARG_RULES) the check that
+// validateTaskQuery, gateInputProblems, the plugin's Check/Invoke and the CLI run. Adding an
+// argument is adding one field here.
+
+/** Judges one argument's value (never undefined); throws the sdk's ValidationError naming `field`. */
+export type ArgRule = (field: string, value: unknown) => void;
+
+/** The rule of each declared field. */
+export const ARG_RULES = z.registry<{ rule: ArgRule }>();
+
+/** Declares one argument: its type, its description and its rule. */
+export function arg<T extends z.ZodType>(type: T, description: string, rule: ArgRule): T {
+  const described = type.describe(description) as T;
+  ARG_RULES.add(described as z.ZodType, { rule });
+  return described;
+}
+
+const ruleRegion: ArgRule = (_f, v) => void optionalRegion(v);
+const ruleEndpoint: ArgRule = (_f, v) => void optionalEndpoint(v);
+const ruleId: ArgRule = (f, v) => void requireId(f, v);
+const ruleParams: ArgRule = (f, v) => void requireRecordOfScalars(f, v);
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+/** Arguments of `getBackgroundTasks` (the data function and the plugin's function), credentials aside. */
+export const TaskQueryArgs = z.object({
+  instanceId: arg(z.string(), "The RocketMQ instance whose background tasks are read.", ruleId),
+  region: arg(z.string().optional(), "Region such as `cn-north-4`; default the provider's region, then `HW_REGION_NAME`.", ruleRegion),
+  projectId: arg(z.string().optional(), "Project id; default the provider's project id, then `HW_PROJECT_ID`.", (f, v) => void optionalProjectId(v)),
+  endpoint: arg(z.string().optional(), "Full DMS endpoint URL; default the provider's endpoint, then `HW_DMS_ENDPOINT`, then the region's endpoint.", ruleEndpoint),
+  beginTime: arg(z.union([z.string(), z.date()]).optional(), "Only tasks created at or after this time (`YYYYMMDDHHmmss` UTC, or a Date in TypeScript); filtered by the API.", (f, v) => void requireApiTime(f, v)),
+  endTime: arg(z.union([z.string(), z.date()]).optional(), "Only tasks created at or before this time (`YYYYMMDDHHmmss` UTC, or a Date in TypeScript); filtered by the API.", (f, v) => void requireApiTime(f, v)),
+  name: arg(z.union([z.string(), z.array(z.string())]).optional(), "Only tasks with this name, or one of these names.", (f, v) => void optionalStringList(f, v, '"bindInstancePublicIp"')),
+  status: arg(z.union([z.string(), z.array(z.string())]).optional(), "Only tasks with this status, or one of these statuses (case-insensitive): CREATED, EXECUTING, SUCCESS, FAILED, DELETED, CANCELLED.", (f, v) => {
+    optionalStringList(f, v, '["SUCCESS", "FAILED"]')?.forEach((s, i) => requireKnownStatus(Array.isArray(v) ? `${f}[${i}]` : f, s));
+  }),
+  paramsMatch: arg(z.record(z.string(), scalar).optional(), "Only tasks whose params have these values (string comparison), e.g. `{ public_ip_address: \"203.0.113.7\" }`.", ruleParams),
+  maxResults: arg(z.number().int().optional(), `Return only the newest N tasks that pass the filters (1 to ${MAX_RESULTS_LIMIT}).`, (f, v) => void requireInteger(f, v, 1, MAX_RESULTS_LIMIT)),
+});
+export type TaskQueryArgs = z.input<typeof TaskQueryArgs>;
+
+/** Inputs of a BackgroundTaskGate (the dynamic resource and the plugin's resource). */
+export const GateArgs = z.object({
+  instanceId: arg(z.string(), "The RocketMQ instance whose background task is waited for.", ruleId),
+  taskId: arg(z.string().optional(), "Wait for this task. Give either `taskId` or `taskName`.", ruleId),
+  taskName: arg(z.string().optional(), "Wait for the newest task of this name (e.g. `bindInstancePublicIp`), narrowed by `paramsMatch` and `createdAfter`.", (f, v) => void requireTaskName(f, v)),
+  paramsMatch: arg(z.record(z.string(), scalar).optional(), "With `taskName`: every entry must equal the task's param of that key (string comparison), e.g. `{ public_ip_address: \"203.0.113.7\" }`.", ruleParams),
+  createdAfter: arg(z.union([z.string(), z.date()]).optional(), "With `taskName`: only tasks created at or after this time count (ISO 8601 or `YYYYMMDDHHmmss` UTC, or a Date in TypeScript).", (f, v) => void requireInstant(f, v)),
+  region: arg(z.string().optional(), "Region such as `cn-north-4`; default the provider's region, then `HW_REGION_NAME`.", ruleRegion),
+  projectId: arg(z.string().optional(), "Project id; default the provider's project id, then `HW_PROJECT_ID`.", ruleId),
+  endpoint: arg(z.string().optional(), "Full DMS endpoint URL; default the provider's endpoint, then `HW_DMS_ENDPOINT`, then the region's endpoint.", ruleEndpoint),
+  timeoutSeconds: arg(z.number().optional(), `Give up (and fail the deployment) after this many seconds (1 to ${MAX_TIMEOUT_SECONDS}). Default ${DEFAULT_TIMEOUT_SECONDS}.`, (f, v) => void secondsArg(f, v, 1, MAX_TIMEOUT_SECONDS, String(DEFAULT_TIMEOUT_SECONDS))),
+  pollIntervalSeconds: arg(
+    z.number().optional(),
+    `Seconds between polls at first (fractions allowed, ${MIN_POLL_INTERVAL_SECONDS} to ${MAX_POLL_INTERVAL_SECONDS}); grows gently to twice this, at most 60 s. Default ${DEFAULT_POLL_INTERVAL_SECONDS}.`,
+    (f, v) => void secondsArg(f, v, MIN_POLL_INTERVAL_SECONDS, MAX_POLL_INTERVAL_SECONDS, `${DEFAULT_POLL_INTERVAL_SECONDS} (fractions such as 0.5 are allowed)`),
+  ),
+  triggers: arg(z.record(z.string(), z.unknown()).optional(), "Any values; a change re-runs the wait (an update, never a replacement).", () => undefined),
+});
+export type GateArgs = z.input<typeof GateArgs>;

@@ -67,6 +67,11 @@ export function configureGate(config: HostConfig | undefined): void {
   // delete) must not close a client another gate is still waiting with.
 }
 
+/** Uses these settings (already read from a provider's configuration) for later calls. */
+export function useGateSettings(options: ClientOptions): void {
+  configured = { options };
+}
+
 /** The options `configure` produced (for tests), or the error it stored. */
 export function configuredOptions(): ClientOptions {
   if (configured.error !== undefined) throw configured.error;
@@ -240,7 +245,7 @@ function echoInputs(props: GateProps): GateProps {
 }
 
 /** Waits for the matching task to succeed; the error says what was waited for and what was seen. */
-async function waitGate(props: GateProps): Promise<GateProps> {
+async function waitGate(props: GateProps, signal?: AbortSignal): Promise<GateProps> {
   const spec = validateGateInputs(props);
   const urn = typeof props.__urn === "string" ? props.__urn : undefined;
   const client = clientFor(spec);
@@ -255,6 +260,7 @@ async function waitGate(props: GateProps): Promise<GateProps> {
       createdAfter: spec.createdAfter,
       timeoutMs: Math.max(1, Math.round(spec.timeoutSeconds * 1000)),
       pollIntervalMs: Math.max(10, Math.round(spec.pollIntervalSeconds * 1000)),
+      signal,
       onPoll: (event) => {
         if (!event.changed || !event.task) return;
         const seconds = (event.elapsedMs / 1000).toFixed(1);
@@ -284,14 +290,14 @@ async function waitGate(props: GateProps): Promise<GateProps> {
 }
 
 /** create: waits, then records the task. The id names the instance and the task first matched. */
-export async function createGate(props: GateProps): Promise<{ id: string; outs: GateProps }> {
-  const outs = await waitGate(props);
+export async function createGate(props: GateProps, signal?: AbortSignal): Promise<{ id: string; outs: GateProps }> {
+  const outs = await waitGate(props, signal);
   return { id: `${outs.instanceId}/${outs.taskId}`, outs };
 }
 
 /** update: the same wait with the new inputs (triggers included). */
-export async function updateGate(_id: string, _olds: GateProps, news: GateProps): Promise<{ outs: GateProps }> {
-  return { outs: await waitGate(news) };
+export async function updateGate(_id: string, _olds: GateProps, news: GateProps, signal?: AbortSignal): Promise<{ outs: GateProps }> {
+  return { outs: await waitGate(news, signal) };
 }
 
 /** read (refresh): the recorded task, as the API shows it now. A task gone from the history keeps its recorded state. */

@@ -2,12 +2,12 @@
 // provider's (`@pulumi/tls` getPublicKey). A dynamic provider cannot serve invokes, so both run in
 // the program's own process and call the API directly.
 import * as pulumi from "@pulumi/pulumi";
-import { RocketMQClient, ValidationError, formatApiTime, type BackgroundTask, type ClientOptions } from "../sdk";
+import { ValidationError, formatApiTime, type BackgroundTask, type ClientOptions } from "../sdk";
 import { describe } from "../sdk/validation";
 import { validateTaskQuery } from "./args";
 import { isPending } from "./inputs";
-import { CONFIG_NAMESPACE, clientOptionsFromConfig, mergeClientOptions } from "./config";
-import { filterTasks, latestByName } from "../sdk/filters";
+import { CONFIG_NAMESPACE, clientOptionsFromConfig } from "./config";
+import { readBackgroundTasks } from "./read-tasks";
 
 /** AK/SK credentials for one call; used for the request and stored nowhere. */
 export interface GetBackgroundTasksCredentials {
@@ -112,21 +112,7 @@ export function programConfigOptions(): ClientOptions {
 export async function getBackgroundTasks(args: GetBackgroundTasksArgs, opts?: pulumi.InvokeOptions): Promise<GetBackgroundTasksResult> {
   void opts;
   const query = validateTaskQuery(args);
-  const client = new RocketMQClient(mergeClientOptions(query, programConfigOptions()));
-  try {
-    const all = await client.listAllBackgroundTasks({ instanceId: query.instanceId, beginTime: query.beginTime, endTime: query.endTime });
-    const kept = filterTasks(all, query.filters);
-    const result: GetBackgroundTasksResult = {
-      id: `${client.projectId}/${query.instanceId}`,
-      instanceId: query.instanceId,
-      projectId: client.projectId,
-      tasks: query.maxResults === undefined ? kept : kept.slice(0, query.maxResults),
-      latestByName: latestByName(kept),
-    };
-    return client.region === undefined ? result : { ...result, region: client.region };
-  } finally {
-    await client.close();
-  }
+  return readBackgroundTasks(query, programConfigOptions());
 }
 
 /** True when no Output or Promise hides anywhere in the value. */

@@ -23,3 +23,10 @@ export {
   AbortError,
   IncompleteListError,
 } from "../sdk";
+
+// `pulumi` starts a plugin folder that holds PulumiPlugin.yaml (this package's root) through
+// @pulumi/pulumi/cmd/run-plugin, which requires the folder as its program: serve the plugin then.
+// Any other require of the package (a program, a test) leaves this alone.
+if (/[\\/]cmd[\\/]run-plugin[\\/]run\.js$/.test(module.parent?.filename ?? "")) {
+  void (require("../plugin/main") as typeof import("../plugin/main")).main();
+}
