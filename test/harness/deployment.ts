@@ -113,7 +113,6 @@ export class Deployment {
   /** Every provider process started, in order. */
   readonly providers: ProviderProcess[] = [];
   private readonly defaults = new Map<string, Promise<ProviderProcess>>();
-  private readonly explicit = new Map<string, ProviderProcess>();
   private rootUrn = "";
   private stopped = false;
   private address = "";
@@ -192,9 +191,9 @@ export class Deployment {
     return provider;
   }
 
-  private async startProvider(pkg: string, name: string, urn: string, id: string, config: Props): Promise<ProviderProcess> {
+  private async startProvider(pkg: string, urn: string, id: string, config: Props): Promise<ProviderProcess> {
     const provider = await this.launch(pkg);
-    await provider.configure({ urn, name, id, config, engineAddress: this.address, programDirectory: this.options.programDirectory });
+    await provider.configure({ urn, name: "default", id, config, engineAddress: this.address, programDirectory: this.options.programDirectory });
     return provider;
   }
 
@@ -205,18 +204,17 @@ export class Deployment {
       const urn = this.urn(`pulumi:providers:${pkg}`, "default", "");
       const id = this.options.dryRun ? UNKNOWN : randomUUID();
       const config = this.packageConfig(pkg);
-      provider = this.startProvider(pkg, "default", urn, id, config);
+      provider = this.startProvider(pkg, urn, id, config);
       this.defaults.set(pkg, provider);
       this.resources.push({ urn, type: `pulumi:providers:${pkg}`, name: "default", custom: true, id, dependencies: [], inputs: config, outputs: config });
     }
     return provider;
   }
 
+  /** Explicit provider resources are not served: every resource and invoke goes to its package's default provider. */
   private async providerFor(pkg: string, ref: string): Promise<ProviderProcess> {
-    if (!ref) return this.defaultProvider(pkg);
-    const provider = this.explicit.get(ref);
-    if (!provider) throw new Status(grpc.status.INVALID_ARGUMENT, `unknown provider reference ${ref}`);
-    return provider;
+    if (ref) throw new Error(`explicit providers (${ref}) are not served by the test harness`);
+    return this.defaultProvider(pkg);
   }
 
   private async registerResource(req: resourcePb.RegisterResourceRequest): Promise<resourcePb.RegisterResourceResponse> {
@@ -231,16 +229,7 @@ export class Deployment {
     const res = new resourcePb.RegisterResourceResponse();
     res.setUrn(urn);
 
-    if (req.getCustom() && type.startsWith("pulumi:providers:")) {
-      // An explicit provider: its own process, configured with its inputs.
-      const id = this.options.dryRun ? UNKNOWN : randomUUID();
-      try {
-        this.explicit.set(`${urn}::${id}`, await this.startProvider(type.slice("pulumi:providers:".length), name, urn, id, inputs));
-      } catch (e) {
-        this.fail(urn, e instanceof Error ? e.message : String(e));
-      }
-      record.id = id;
-    } else if (req.getCustom()) {
+    if (req.getCustom()) {
       record.provider = req.getProvider() || undefined;
       let provider: ProviderProcess;
       let outputs: Props;
