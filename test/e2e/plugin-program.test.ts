@@ -27,7 +27,7 @@ function pluginExecutable(): string {
   return path.join(PACKAGE_ROOT, pkg.bin["pulumi-resource-rocketmq-tasks"]);
 }
 
-function run(dryRun: boolean, stack: string): Promise<ProgramResult> {
+function run(dryRun: boolean, stack: string, publicIp = IP): Promise<ProgramResult> {
   return runProgram({
     program: path.join(compiled, "plugin-program"),
     projectDirectory: path.join(PACKAGE_ROOT, "examples", "plugin-program"),
@@ -44,7 +44,7 @@ function run(dryRun: boolean, stack: string): Promise<ProgramResult> {
       "rocketmq-tasks:securityToken": CANARY_TOKEN,
       "rocketmq-tasks:maxRetries": "1",
       [`${PROJECT}:instanceId`]: env.emu.instanceId,
-      [`${PROJECT}:publicIp`]: IP,
+      [`${PROJECT}:publicIp`]: publicIp,
       [`${PROJECT}:pollIntervalSeconds`]: "0.2",
       [`${PROJECT}:timeoutSeconds`]: "20",
     },
@@ -120,6 +120,23 @@ describe("examples/plugin-program through the Node.js runtime and the rocketmq-t
     const requests = (await env.admin.requests()).filter((q) => q.at >= started);
     expect(requests.length).toBeGreaterThan(3);
     expect(requests.every((q) => q.accessKey === CANARY_AK && q.signatureValid && q.status === 200)).toBe(true);
+    expect(holdsCanary(visible(r))).toBe(false);
+  }, 60_000);
+
+  it("update: a FAILED task fails the deployment with the task's details, through the plugin", async () => {
+    const failingIp = "198.51.100.41";
+    const task = await env.admin.createTask(env.emu.instanceId, {
+      name: "bindInstancePublicIp",
+      params: { public_ip_id: "eip-42", public_ip_address: failingIp },
+      transitions: [{ after_ms: 300, status: "FAILED" }],
+    });
+    const r = await run(false, "failed", failingIp);
+    expect(r.succeeded).toBe(false);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0].urn).toBe(`urn:pulumi:failed::${PROJECT}::${GATE_TYPE}::public-ip-bound`);
+    for (const detail of [task.id, "bindInstancePublicIp", "FAILED", failingIp]) expect(r.diagnostics[0].message).toContain(detail);
+    expect(r.resources.find((x) => x.type === GATE_TYPE)).toBeUndefined();
+    expect(r.outputs).toEqual({});
     expect(holdsCanary(visible(r))).toBe(false);
   }, 60_000);
 });
