@@ -50,6 +50,9 @@ export type ProviderConfig = z.input<typeof ProviderConfig>;
 
 export const CONFIG_KEYS = Object.keys(ProviderConfig.shape) as (keyof ProviderConfig)[];
 
+/** The settings declared secret: always stored as secrets, never printed or answered in plain text. */
+export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set(CONFIG_KEYS.filter((key) => ProviderConfig.shape[key].meta()?.secret === true));
+
 /** Keys the engine adds to a provider's inputs that are not configuration. */
 const ENGINE_KEYS = new Set(["version", "pluginDownloadURL"]);
 

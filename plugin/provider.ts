@@ -2,15 +2,14 @@
 // gate's work is provider/gate-runtime's and the function's provider/read-tasks': this module
 // only translates between the engine's conventions (secrets, unknowns, preview, cancellation) and
 // them.
-import { ValidationError, type ClientOptions } from "../sdk";
+import type { ClientOptions } from "../sdk";
 import { validateTaskQuery } from "../provider/args";
 import { readBackgroundTasks } from "../provider/read-tasks";
 import { checkGate, changedInputs, createGate, deleteGate, readGate, updateGate, useGateSettings } from "../provider/gate-runtime";
-import { ARG_RULES, GateArgs, TaskQueryArgs } from "../provider/args";
-import type { ZodType } from "zod";
-import { clientOptionsFromProviderConfig, configProblems } from "./config";
+import { GateArgs, TaskQueryArgs, taskQueryProblems } from "../provider/args";
+import { SECRET_CONFIG_KEYS, clientOptionsFromProviderConfig, configProblems } from "./config";
 import { FUNCTION_TOKEN, GATE_TOKEN } from "./schema";
-import { UNKNOWN, containsUnknown, decodeProps, encodeProps, type Props } from "./values";
+import { UNKNOWN, containsUnknown, decodeProps, encodeProps, secret, type Props } from "./values";
 
 export interface CheckFailure {
   property: string;
@@ -40,10 +39,6 @@ function outputSecrets(inputSecrets: ReadonlySet<string>): Set<string> {
   return secrets;
 }
 
-function problemText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function requireGate(type: string): void {
   if (type !== GATE_TOKEN) throw new RpcError(CODE.INVALID_ARGUMENT, `unknown resource type ${JSON.stringify(type)}: this provider serves ${GATE_TOKEN}`);
 }
@@ -67,10 +62,13 @@ export class RocketMQTasksProvider {
 
   /** CheckConfig: every bad setting a failure naming it; secrets stay wrapped in the answer. */
   checkConfig(news: Props): { inputs: Props; failures: CheckFailure[] } {
-    const { values } = decodeProps(news);
+    const { values, secrets } = decodeProps(news);
     const known = Object.fromEntries(Object.entries(values).filter(([, v]) => !containsUnknown(v)));
     const failures = configProblems(known).map((p) => ({ property: p.field, reason: p.message }));
-    return { inputs: news, failures };
+    // A secret key set without --secret is still stored as a secret from here on.
+    const inputs: Props = { ...news };
+    for (const key of SECRET_CONFIG_KEYS) if (key in news && !secrets.has(key) && news[key] !== UNKNOWN) inputs[key] = secret(news[key]);
+    return { inputs, failures };
   }
 
   /**
@@ -105,7 +103,10 @@ export class RocketMQTasksProvider {
   /** Invoke: failures for bad arguments (no request); an empty answer while an argument is unknown. */
   async invoke(token: string, rawArgs: Props): Promise<{ ret: Props; failures: CheckFailure[] }> {
     if (token !== FUNCTION_TOKEN) throw new RpcError(CODE.INVALID_ARGUMENT, `unknown function ${JSON.stringify(token)}: this provider serves ${FUNCTION_TOKEN}`);
-    const { values, secrets } = decodeProps(rawArgs);
+    const decoded = decodeProps(rawArgs);
+    const { secrets } = decoded;
+    // An explicit null is a left-out argument, as in the generated SDKs.
+    const values = Object.fromEntries(Object.entries(decoded.values).filter(([, v]) => v !== null));
     if (containsUnknown(values)) return { ret: {}, failures: [] };
     const failures = queryProblems(values);
     if (failures.length > 0) return { ret: {}, failures };
@@ -212,31 +213,10 @@ const GATE_INPUT_SHAPE: Record<string, unknown> = GateArgs.shape;
 
 /** Every problem with the function's arguments, one failure per argument, before any request. */
 export function queryProblems(values: Props): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  const shape = TaskQueryArgs.shape as Record<string, ZodType>;
-  for (const key of Object.keys(values)) {
-    if (!(key in shape)) failures.push({ property: key, reason: `${key}: is not an argument of getBackgroundTasks. Use ${Object.keys(shape).join(", ")}.` });
-  }
-  for (const [key, field] of Object.entries(shape)) {
-    const value = values[key];
-    if (value === undefined || value === null) {
-      if (!field.safeParse(undefined).success) failures.push({ property: key, reason: `${key}: is required` });
-      continue;
-    }
-    try {
-      ARG_RULES.get(field)?.rule(key, value);
-    } catch (error) {
-      if (error instanceof ValidationError) failures.push({ property: error.field, reason: error.message });
-      else failures.push({ property: key, reason: problemText(error) });
-    }
-  }
-  if (failures.length === 0) {
-    try {
-      validateTaskQuery(values);
-    } catch (error) {
-      if (error instanceof ValidationError) failures.push({ property: error.field, reason: error.message });
-      else throw error;
-    }
-  }
+  const shape = TaskQueryArgs.shape as Record<string, unknown>;
+  const failures: CheckFailure[] = Object.keys(values)
+    .filter((key) => !(key in shape))
+    .map((key) => ({ property: key, reason: `${key}: is not an argument of getBackgroundTasks. Use ${Object.keys(shape).join(", ")}.` }));
+  failures.push(...taskQueryProblems(values).map((p) => ({ property: p.field, reason: p.message })));
   return failures;
 }

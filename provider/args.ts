@@ -1,5 +1,7 @@
-// Argument validation for getBackgroundTasks and BackgroundTaskGate: pure, raising the sdk's
-// ValidationError with the argument's name as `field`, before any request is built.
+// The arguments of getBackgroundTasks and BackgroundTaskGate: one zod declaration per shape (below),
+// from which the TypeScript types, the plugin's package schema and the checks all follow. Checks
+// are pure and raise the sdk's ValidationError with the argument's name as `field`, before any
+// request is built.
 import { ValidationError, resolveSettings, type ClientOptions } from "../sdk";
 import { describe, requireApiTime, requireId, requireInstant, requireInteger, requireKnownStatus, requireRecordOfScalars, requireTaskName } from "../sdk/validation";
 import type { TaskFilters } from "../sdk/filters";
@@ -94,7 +96,138 @@ function optionalCredentials(value: unknown): { accessKey: string; secretKey: st
   };
 }
 
-/** getBackgroundTasks' arguments after validation. */
+// ---------------------------------------------------------------------------------------------
+// The declarations: one zod object per input shape. Each field's zod type gives the TypeScript
+// type (z.input) and the package schema's type (plugin/schema.ts maps z.toJSONSchema), its
+// `.describe()` the documentation, and its rule (registered in ARG_RULES) the check that
+// validateTaskQuery, gateInputProblems, the plugin's Check/Invoke and the CLI run. Adding an
+// argument is adding one field here.
+
+/** Judges one argument's value (never undefined) and returns it normalized; throws the sdk's ValidationError naming `field`. */
+export type ArgRule = (field: string, value: unknown) => unknown;
+
+/** The rule of each declared field. */
+export const ARG_RULES = z.registry<{ rule: ArgRule }>();
+
+/** Declares one argument: its type, its description and its rule. */
+export function arg<T extends z.ZodType>(type: T, description: string, rule: ArgRule): T {
+  const described = type.describe(description) as T;
+  ARG_RULES.add(described as z.ZodType, { rule });
+  return described;
+}
+
+const ruleRegion: ArgRule = (_f, v) => optionalRegion(v);
+const ruleEndpoint: ArgRule = (_f, v) => optionalEndpoint(v);
+const ruleId: ArgRule = (f, v) => requireId(f, v);
+const ruleParams: ArgRule = (f, v) => requireRecordOfScalars(f, v);
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+/** Arguments of `getBackgroundTasks` (the data function and the plugin's function), credentials aside. */
+export const TaskQueryArgs = z.object({
+  instanceId: arg(z.string(), "The RocketMQ instance whose background tasks are read.", ruleId),
+  region: arg(z.string().optional(), "Region such as `cn-north-4`; default the provider's region, then `HW_REGION_NAME`.", ruleRegion),
+  projectId: arg(z.string().optional(), "Project id; default the provider's project id, then `HW_PROJECT_ID`.", (_f, v) => optionalProjectId(v)),
+  endpoint: arg(z.string().optional(), "Full DMS endpoint URL; default the provider's endpoint, then `HW_DMS_ENDPOINT`, then the region's endpoint.", ruleEndpoint),
+  beginTime: arg(z.union([z.string(), z.date()]).optional(), "Only tasks created at or after this time (`YYYYMMDDHHmmss` UTC, or a Date in TypeScript); filtered by the API.", (f, v) => requireApiTime(f, v)),
+  endTime: arg(z.union([z.string(), z.date()]).optional(), "Only tasks created at or before this time (`YYYYMMDDHHmmss` UTC, or a Date in TypeScript); filtered by the API.", (f, v) => requireApiTime(f, v)),
+  name: arg(z.union([z.string(), z.array(z.string())]).optional(), "Only tasks with this name, or one of these names.", (f, v) => optionalStringList(f, v, '"bindInstancePublicIp"')),
+  status: arg(
+    z.union([z.string(), z.array(z.string())]).optional(),
+    "Only tasks with this status, or one of these statuses (case-insensitive): CREATED, EXECUTING, SUCCESS, FAILED, DELETED, CANCELLED.",
+    (f, v) => optionalStringList(f, v, '["SUCCESS", "FAILED"]')?.map((s, i) => requireKnownStatus(Array.isArray(v) ? `${f}[${i}]` : f, s)),
+  ),
+  paramsMatch: arg(z.record(z.string(), scalar).optional(), "Only tasks whose params have these values (string comparison), e.g. `{ public_ip_address: \"203.0.113.7\" }`.", ruleParams),
+  maxResults: arg(z.number().int().optional(), `Return only the newest N tasks that pass the filters (1 to ${MAX_RESULTS_LIMIT}).`, (f, v) => requireInteger(f, v, 1, MAX_RESULTS_LIMIT)),
+});
+export type TaskQueryArgs = z.input<typeof TaskQueryArgs>;
+
+/** Inputs of a BackgroundTaskGate (the dynamic resource and the plugin's resource). */
+export const GateArgs = z.object({
+  instanceId: arg(z.string(), "The RocketMQ instance whose background task is waited for.", ruleId),
+  taskId: arg(z.string().optional(), "Wait for this task. Give either `taskId` or `taskName`.", ruleId),
+  taskName: arg(z.string().optional(), "Wait for the newest task of this name (e.g. `bindInstancePublicIp`), narrowed by `paramsMatch` and `createdAfter`.", (f, v) => requireTaskName(f, v)),
+  paramsMatch: arg(z.record(z.string(), scalar).optional(), "With `taskName`: every entry must equal the task's param of that key (string comparison), e.g. `{ public_ip_address: \"203.0.113.7\" }`.", ruleParams),
+  createdAfter: arg(z.union([z.string(), z.date()]).optional(), "With `taskName`: only tasks created at or after this time count (ISO 8601 or `YYYYMMDDHHmmss` UTC, or a Date in TypeScript).", (f, v) => requireInstant(f, v).toISOString()),
+  region: arg(z.string().optional(), "Region such as `cn-north-4`; default the provider's region, then `HW_REGION_NAME`.", ruleRegion),
+  projectId: arg(z.string().optional(), "Project id; default the provider's project id, then `HW_PROJECT_ID`.", ruleId),
+  endpoint: arg(z.string().optional(), "Full DMS endpoint URL; default the provider's endpoint, then `HW_DMS_ENDPOINT`, then the region's endpoint.", ruleEndpoint),
+  timeoutSeconds: arg(z.number().optional(), `Give up (and fail the deployment) after this many seconds (1 to ${MAX_TIMEOUT_SECONDS}). Default ${DEFAULT_TIMEOUT_SECONDS}.`, (f, v) => secondsArg(f, v, 1, MAX_TIMEOUT_SECONDS, String(DEFAULT_TIMEOUT_SECONDS))),
+  pollIntervalSeconds: arg(
+    z.number().optional(),
+    `Seconds between polls at first (fractions allowed, ${MIN_POLL_INTERVAL_SECONDS} to ${MAX_POLL_INTERVAL_SECONDS}); grows gently to twice this, at most 60 s. Default ${DEFAULT_POLL_INTERVAL_SECONDS}.`,
+    (f, v) => secondsArg(f, v, MIN_POLL_INTERVAL_SECONDS, MAX_POLL_INTERVAL_SECONDS, `${DEFAULT_POLL_INTERVAL_SECONDS} (fractions such as 0.5 are allowed)`),
+  ),
+  triggers: arg(z.record(z.string(), z.unknown()).optional(), "Any values; a change re-runs the wait (an update, never a replacement).", (_f, v) => v),
+});
+export type GateArgs = z.input<typeof GateArgs>;
+
+// ---------------------------------------------------------------------------------------------
+// Judging a shape: each declared field's rule, in declaration order, then the rules that relate
+// several fields. Keys the shape does not declare are left alone (TypeScript callers cannot pass
+// them; the plugin names them itself).
+
+/** The rule of a declared field. */
+export function ruleOf(field: z.ZodType): ArgRule {
+  const entry = ARG_RULES.get(field);
+  if (!entry) throw new Error("a declared argument has no rule");
+  return entry.rule;
+}
+
+/** True when the declaration lets the field be left out. */
+export function isOptional(field: z.ZodType): boolean {
+  return field.safeParse(undefined).success;
+}
+
+/** Judges one declared argument of a shape (the CLI's flags use this); returns it normalized. */
+export function judgeArg<S extends z.ZodRawShape>(shape: z.ZodObject<S>, key: keyof S & string, value: unknown, field: string = key): unknown {
+  return ruleOf(shape.shape[key] as unknown as z.ZodType)(field, value);
+}
+
+interface JudgeOptions {
+  /** Values not known yet (judged later): whole values, and entries of an object value. */
+  isUnknown?: (value: unknown) => boolean;
+  /** Whether null counts as "not given" (gate inputs) or is judged (a data function's argument). */
+  nullIsAbsent?: boolean;
+  /** Rules that relate several fields, run with the field they are named after: before its own rule, or after it when it passed. */
+  before?: Record<string, () => ValidationError | undefined>;
+  after?: Record<string, (result: unknown, normalized: Record<string, unknown>) => ValidationError | undefined>;
+}
+
+/** Every problem, one per field at most, and the normalized values of the fields that passed. */
+function judgeShape(shape: z.ZodObject, values: Record<string, unknown>, options: JudgeOptions = {}): { normalized: Record<string, unknown>; problems: ValidationError[] } {
+  const isUnknown = options.isUnknown ?? (() => false);
+  const normalized: Record<string, unknown> = {};
+  const problems: ValidationError[] = [];
+  const guard = (fn: () => void) => {
+    try {
+      fn();
+    } catch (error) {
+      if (error instanceof ValidationError) problems.push(error);
+      else throw error;
+    }
+  };
+  for (const [key, field] of Object.entries(shape.shape as Record<string, z.ZodType>)) {
+    const before = options.before?.[key]?.();
+    if (before) problems.push(before);
+    let value = values[key];
+    if (isUnknown(value)) continue;
+    const absent = value === undefined || (options.nullIsAbsent === true && value === null);
+    if (absent && isOptional(field)) continue;
+    if (value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date)) {
+      // Unknown entries are judged later; the known ones now.
+      value = Object.fromEntries(Object.entries(value).filter(([, v]) => !isUnknown(v)));
+    }
+    guard(() => {
+      const result = ruleOf(field)(key, value);
+      const after = options.after?.[key]?.(result, normalized);
+      if (after) throw after;
+      if (result !== undefined) normalized[key] = result;
+    });
+  }
+  return { normalized, problems };
+}
+
+/** getBackgroundTasks' arguments after validation: the declared fields normalized, the filters grouped. */
 export interface TaskQuery {
   instanceId: string;
   region?: string;
@@ -107,34 +240,34 @@ export interface TaskQuery {
   credentials?: { accessKey: string; secretKey: string; securityToken?: string };
 }
 
+function judgeTaskQuery(args: Record<string, unknown>) {
+  return judgeShape(TaskQueryArgs, args, {
+    after: {
+      endTime: (end, sofar) => {
+        const begin = sofar.beginTime;
+        return typeof begin === "string" && typeof end === "string" && begin > end ? new ValidationError("endTime", `${end} is before beginTime ${begin}`, "Swap the two times, or widen the range.") : undefined;
+      },
+    },
+  });
+}
+
+/** Every problem with getBackgroundTasks' declared arguments (credentials aside), one per argument. */
+export function taskQueryProblems(args: Record<string, unknown>): ValidationError[] {
+  return judgeTaskQuery(args).problems;
+}
+
 /** Validates getBackgroundTasks' (plain) arguments; throws ValidationError naming the argument. */
 export function validateTaskQuery(args: unknown): TaskQuery {
   const a = requireObjectArg("args", args, '{ instanceId: "..." }');
-  const query: TaskQuery = { instanceId: requireId("instanceId", a.instanceId), filters: {} };
-  const region = optionalRegion(a.region);
-  const projectId = optionalProjectId(a.projectId);
-  const endpoint = optionalEndpoint(a.endpoint);
-  const beginTime = a.beginTime === undefined ? undefined : requireApiTime("beginTime", a.beginTime);
-  const endTime = a.endTime === undefined ? undefined : requireApiTime("endTime", a.endTime);
-  if (beginTime !== undefined && endTime !== undefined && beginTime > endTime) {
-    throw new ValidationError("endTime", `${endTime} is before beginTime ${beginTime}`, "Swap the two times, or widen the range.");
-  }
-  const names = optionalStringList("name", a.name, '"bindInstancePublicIp"');
-  const statuses = optionalStringList("status", a.status, '["SUCCESS", "FAILED"]')?.map((s, i) => requireKnownStatus(Array.isArray(a.status) ? `status[${i}]` : "status", s));
-  const paramsMatch = a.paramsMatch === undefined ? undefined : requireRecordOfScalars("paramsMatch", a.paramsMatch);
-  const maxResults = a.maxResults === undefined ? undefined : requireInteger("maxResults", a.maxResults, 1, MAX_RESULTS_LIMIT);
+  const { normalized, problems } = judgeTaskQuery(a);
+  if (problems.length > 0) throw problems[0];
   const credentials = optionalCredentials(a.credentials);
-  if (region !== undefined) query.region = region;
-  if (projectId !== undefined) query.projectId = projectId;
-  if (endpoint !== undefined) query.endpoint = endpoint;
-  if (beginTime !== undefined) query.beginTime = beginTime;
-  if (endTime !== undefined) query.endTime = endTime;
-  if (names !== undefined) query.filters.names = names;
-  if (statuses !== undefined) query.filters.statuses = statuses;
-  if (paramsMatch !== undefined) query.filters.paramsMatch = paramsMatch;
-  if (maxResults !== undefined) query.maxResults = maxResults;
-  if (credentials !== undefined) query.credentials = credentials;
-  return query;
+  const { name, status, paramsMatch, ...rest } = normalized;
+  const filters: TaskFilters = {};
+  if (name !== undefined) filters.names = name as string[];
+  if (status !== undefined) filters.statuses = status as TaskFilters["statuses"];
+  if (paramsMatch !== undefined) filters.paramsMatch = paramsMatch as Record<string, string | number | boolean>;
+  return { ...(rest as Omit<TaskQuery, "filters">), filters, ...(credentials !== undefined ? { credentials } : {}) };
 }
 
 /** The gate's inputs after validation, with defaults applied. */
@@ -164,147 +297,34 @@ function secondsArg(fieldName: string, value: unknown, min: number, max: number,
  * Output or Promise in the program, the engine's unknown marker in preview) are not judged yet.
  */
 export function gateInputProblems(values: Record<string, unknown>, isUnknown: (v: unknown) => boolean): ValidationError[] {
-  const problems: ValidationError[] = [];
-  const check = (fn: () => void) => {
-    try {
-      fn();
-    } catch (error) {
-      if (error instanceof ValidationError) problems.push(error);
-      else throw error;
-    }
-  };
-  const known = (key: string) => !isUnknown(values[key]);
   const given = (key: string) => values[key] !== undefined && values[key] !== null;
-
-  check(() => known("instanceId") && requireId("instanceId", values.instanceId));
-  const hasId = given("taskId");
-  const hasName = given("taskName");
-  if (known("taskId") && known("taskName")) {
-    if (hasId === hasName) {
-      problems.push(
-        new ValidationError(
+  const byId = () => given("taskId") && !isUnknown(values.taskId);
+  const onlyWithName = (key: string, fix: string) => () => (byId() ? new ValidationError(key, "only applies with taskName", fix) : undefined);
+  return judgeShape(GateArgs, values, {
+    isUnknown,
+    nullIsAbsent: true,
+    before: {
+      taskId: () => {
+        if (isUnknown(values.taskId) || isUnknown(values.taskName) || given("taskId") !== given("taskName")) return undefined;
+        return new ValidationError(
           "taskId",
-          hasId ? "both taskId and taskName were given" : "neither taskId nor taskName was given",
+          given("taskId") ? "both taskId and taskName were given" : "neither taskId nor taskName was given",
           "Pass either taskId (one known task), or taskName (the newest task of that name, narrowed by paramsMatch and createdAfter).",
-        ),
-      );
-    }
-  }
-  check(() => known("taskId") && hasId && requireId("taskId", values.taskId));
-  check(() => {
-    if (!known("taskName") || !hasName) return;
-    // The waiter's own rule: the gate refuses at `check` what the waiter would refuse at `create`.
-    requireTaskName("taskName", values.taskName);
-  });
-  check(() => {
-    if (!known("paramsMatch") || !given("paramsMatch")) return;
-    const p = values.paramsMatch;
-    if (p !== null && typeof p === "object" && !Array.isArray(p)) {
-      // Unknown entries are judged later; the known ones now.
-      const knownEntries = Object.fromEntries(Object.entries(p).filter(([, v]) => !isUnknown(v)));
-      requireRecordOfScalars("paramsMatch", knownEntries);
-    } else {
-      requireRecordOfScalars("paramsMatch", p);
-    }
-    if (hasId && known("taskId")) throw new ValidationError("paramsMatch", "only applies with taskName", "Leave paramsMatch out when waiting for a taskId: the id names one task already.");
-  });
-  check(() => {
-    if (!known("createdAfter") || !given("createdAfter")) return;
-    requireInstant("createdAfter", values.createdAfter);
-    if (hasId && known("taskId")) throw new ValidationError("createdAfter", "only applies with taskName", "Leave createdAfter out when waiting for a taskId.");
-  });
-  check(() => known("region") && given("region") && optionalRegion(values.region));
-  check(() => known("projectId") && given("projectId") && requireId("projectId", values.projectId));
-  check(() => known("endpoint") && given("endpoint") && optionalEndpoint(values.endpoint));
-  check(() => known("timeoutSeconds") && given("timeoutSeconds") && secondsArg("timeoutSeconds", values.timeoutSeconds, 1, MAX_TIMEOUT_SECONDS, String(DEFAULT_TIMEOUT_SECONDS)));
-  check(
-    () =>
-      known("pollIntervalSeconds") &&
-      given("pollIntervalSeconds") &&
-      secondsArg("pollIntervalSeconds", values.pollIntervalSeconds, MIN_POLL_INTERVAL_SECONDS, MAX_POLL_INTERVAL_SECONDS, `${DEFAULT_POLL_INTERVAL_SECONDS} (fractions such as 0.5 are allowed)`),
-  );
-  return problems;
+        );
+      },
+    },
+    after: {
+      paramsMatch: onlyWithName("paramsMatch", "Leave paramsMatch out when waiting for a taskId: the id names one task already."),
+      createdAfter: onlyWithName("createdAfter", "Leave createdAfter out when waiting for a taskId."),
+    },
+  }).problems;
 }
 
 /** Validates fully known gate inputs and applies defaults; throws the first problem. */
 export function validateGateInputs(values: Record<string, unknown>): GateSpec {
   const problems = gateInputProblems(values, () => false);
   if (problems.length > 0) throw problems[0];
-  const opt = (key: string) => (values[key] === undefined || values[key] === null ? undefined : values[key]);
-  const spec: GateSpec = {
-    instanceId: values.instanceId as string,
-    timeoutSeconds: (opt("timeoutSeconds") as number | undefined) ?? DEFAULT_TIMEOUT_SECONDS,
-    pollIntervalSeconds: (opt("pollIntervalSeconds") as number | undefined) ?? DEFAULT_POLL_INTERVAL_SECONDS,
-  };
-  if (opt("taskId") !== undefined) spec.taskId = values.taskId as string;
-  if (opt("taskName") !== undefined) spec.taskName = values.taskName as string;
-  if (opt("paramsMatch") !== undefined) spec.paramsMatch = values.paramsMatch as Record<string, string | number | boolean>;
-  if (opt("createdAfter") !== undefined) spec.createdAfter = requireInstant("createdAfter", values.createdAfter).toISOString();
-  if (opt("region") !== undefined) spec.region = values.region as string;
-  if (opt("projectId") !== undefined) spec.projectId = values.projectId as string;
-  if (opt("endpoint") !== undefined) spec.endpoint = values.endpoint as string;
-  return spec;
+  const { normalized } = judgeShape(GateArgs, values, { nullIsAbsent: true });
+  const { triggers: _triggers, ...spec } = normalized;
+  return { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, pollIntervalSeconds: DEFAULT_POLL_INTERVAL_SECONDS, ...spec } as GateSpec;
 }
-
-// ---------------------------------------------------------------------------------------------
-// The declarations: one zod object per input shape. Each field's zod type gives the TypeScript
-// type (z.input) and the package schema's type (plugin/schema.ts maps z.toJSONSchema), its
-// `.describe()` the documentation, and its rule (registered in ARG_RULES) the check that
-// validateTaskQuery, gateInputProblems, the plugin's Check/Invoke and the CLI run. Adding an
-// argument is adding one field here.
-
-/** Judges one argument's value (never undefined); throws the sdk's ValidationError naming `field`. */
-export type ArgRule = (field: string, value: unknown) => void;
-
-/** The rule of each declared field. */
-export const ARG_RULES = z.registry<{ rule: ArgRule }>();
-
-/** Declares one argument: its type, its description and its rule. */
-export function arg<T extends z.ZodType>(type: T, description: string, rule: ArgRule): T {
-  const described = type.describe(description) as T;
-  ARG_RULES.add(described as z.ZodType, { rule });
-  return described;
-}
-
-const ruleRegion: ArgRule = (_f, v) => void optionalRegion(v);
-const ruleEndpoint: ArgRule = (_f, v) => void optionalEndpoint(v);
-const ruleId: ArgRule = (f, v) => void requireId(f, v);
-const ruleParams: ArgRule = (f, v) => void requireRecordOfScalars(f, v);
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
-
-/** Arguments of `getBackgroundTasks` (the data function and the plugin's function), credentials aside. */
-export const TaskQueryArgs = z.object({
-  instanceId: arg(z.string(), "The RocketMQ instance whose background tasks are read.", ruleId),
-  region: arg(z.string().optional(), "Region such as `cn-north-4`; default the provider's region, then `HW_REGION_NAME`.", ruleRegion),
-  projectId: arg(z.string().optional(), "Project id; default the provider's project id, then `HW_PROJECT_ID`.", (f, v) => void optionalProjectId(v)),
-  endpoint: arg(z.string().optional(), "Full DMS endpoint URL; default the provider's endpoint, then `HW_DMS_ENDPOINT`, then the region's endpoint.", ruleEndpoint),
-  beginTime: arg(z.union([z.string(), z.date()]).optional(), "Only tasks created at or after this time (`YYYYMMDDHHmmss` UTC, or a Date in TypeScript); filtered by the API.", (f, v) => void requireApiTime(f, v)),
-  endTime: arg(z.union([z.string(), z.date()]).optional(), "Only tasks created at or before this time (`YYYYMMDDHHmmss` UTC, or a Date in TypeScript); filtered by the API.", (f, v) => void requireApiTime(f, v)),
-  name: arg(z.union([z.string(), z.array(z.string())]).optional(), "Only tasks with this name, or one of these names.", (f, v) => void optionalStringList(f, v, '"bindInstancePublicIp"')),
-  status: arg(z.union([z.string(), z.array(z.string())]).optional(), "Only tasks with this status, or one of these statuses (case-insensitive): CREATED, EXECUTING, SUCCESS, FAILED, DELETED, CANCELLED.", (f, v) => {
-    optionalStringList(f, v, '["SUCCESS", "FAILED"]')?.forEach((s, i) => requireKnownStatus(Array.isArray(v) ? `${f}[${i}]` : f, s));
-  }),
-  paramsMatch: arg(z.record(z.string(), scalar).optional(), "Only tasks whose params have these values (string comparison), e.g. `{ public_ip_address: \"203.0.113.7\" }`.", ruleParams),
-  maxResults: arg(z.number().int().optional(), `Return only the newest N tasks that pass the filters (1 to ${MAX_RESULTS_LIMIT}).`, (f, v) => void requireInteger(f, v, 1, MAX_RESULTS_LIMIT)),
-});
-export type TaskQueryArgs = z.input<typeof TaskQueryArgs>;
-
-/** Inputs of a BackgroundTaskGate (the dynamic resource and the plugin's resource). */
-export const GateArgs = z.object({
-  instanceId: arg(z.string(), "The RocketMQ instance whose background task is waited for.", ruleId),
-  taskId: arg(z.string().optional(), "Wait for this task. Give either `taskId` or `taskName`.", ruleId),
-  taskName: arg(z.string().optional(), "Wait for the newest task of this name (e.g. `bindInstancePublicIp`), narrowed by `paramsMatch` and `createdAfter`.", (f, v) => void requireTaskName(f, v)),
-  paramsMatch: arg(z.record(z.string(), scalar).optional(), "With `taskName`: every entry must equal the task's param of that key (string comparison), e.g. `{ public_ip_address: \"203.0.113.7\" }`.", ruleParams),
-  createdAfter: arg(z.union([z.string(), z.date()]).optional(), "With `taskName`: only tasks created at or after this time count (ISO 8601 or `YYYYMMDDHHmmss` UTC, or a Date in TypeScript).", (f, v) => void requireInstant(f, v)),
-  region: arg(z.string().optional(), "Region such as `cn-north-4`; default the provider's region, then `HW_REGION_NAME`.", ruleRegion),
-  projectId: arg(z.string().optional(), "Project id; default the provider's project id, then `HW_PROJECT_ID`.", ruleId),
-  endpoint: arg(z.string().optional(), "Full DMS endpoint URL; default the provider's endpoint, then `HW_DMS_ENDPOINT`, then the region's endpoint.", ruleEndpoint),
-  timeoutSeconds: arg(z.number().optional(), `Give up (and fail the deployment) after this many seconds (1 to ${MAX_TIMEOUT_SECONDS}). Default ${DEFAULT_TIMEOUT_SECONDS}.`, (f, v) => void secondsArg(f, v, 1, MAX_TIMEOUT_SECONDS, String(DEFAULT_TIMEOUT_SECONDS))),
-  pollIntervalSeconds: arg(
-    z.number().optional(),
-    `Seconds between polls at first (fractions allowed, ${MIN_POLL_INTERVAL_SECONDS} to ${MAX_POLL_INTERVAL_SECONDS}); grows gently to twice this, at most 60 s. Default ${DEFAULT_POLL_INTERVAL_SECONDS}.`,
-    (f, v) => void secondsArg(f, v, MIN_POLL_INTERVAL_SECONDS, MAX_POLL_INTERVAL_SECONDS, `${DEFAULT_POLL_INTERVAL_SECONDS} (fractions such as 0.5 are allowed)`),
-  ),
-  triggers: arg(z.record(z.string(), z.unknown()).optional(), "Any values; a change re-runs the wait (an update, never a replacement).", () => undefined),
-});
-export type GateArgs = z.input<typeof GateArgs>;

@@ -15,7 +15,7 @@ import {
   type BackgroundTask,
   type ClientOptions,
 } from "../sdk";
-import { gateInputProblems, validateGateInputs, type GateSpec } from "./args";
+import { GateArgs, gateInputProblems, validateGateInputs, type GateSpec } from "./args";
 import { clientOptionsFromConfig, mergeClientOptions, namespacedGetter } from "./config";
 
 /** The engine's marker for a value not known during preview. */
@@ -202,7 +202,7 @@ export function checkGate(_olds: GateProps, news: GateProps): { inputs: GateProp
 }
 
 /** Inputs whose change re-runs the wait (an update, never a replacement). `__urn` and `__provider` are not among them. */
-export const WAIT_INPUTS = ["instanceId", "paramsMatch", "createdAfter", "region", "projectId", "endpoint", "timeoutSeconds", "pollIntervalSeconds", "triggers"] as const;
+export const WAIT_INPUTS: readonly string[] = Object.keys(GateArgs.shape).filter((k) => k !== "taskId" && k !== "taskName");
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === undefined || a === null) return b === undefined || b === null;

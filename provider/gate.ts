@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "../sdk";
 import { describe } from "../sdk/validation";
-import { gateInputProblems } from "./args";
-import { isPending } from "./inputs";
+import { GateArgs as GateArgsShape, gateInputProblems, type GateArgs } from "./args";
+import { isPending, type InputsOf } from "./inputs";
 import { gateProvider } from "./gate-provider";
 
 /** The gate's Pulumi type token: `pulumi-nodejs:dynamic/rocketmq:BackgroundTaskGate`. */
@@ -10,31 +10,13 @@ export const GATE_MODULE = "rocketmq";
 export const GATE_TYPE_NAME = "BackgroundTaskGate";
 export const GATE_TYPE = `pulumi-nodejs:dynamic/${GATE_MODULE}:${GATE_TYPE_NAME}`;
 
-/** Arguments of a BackgroundTaskGate. Credentials come from Pulumi config `huaweicloud:*` or the environment, never from here. */
-export interface BackgroundTaskGateArgs {
-  /** The RocketMQ instance whose background task is waited for. */
-  instanceId: pulumi.Input<string>;
-  /** Wait for this task. Give either `taskId` or `taskName`. */
-  taskId?: pulumi.Input<string>;
-  /** Wait for the newest task of this name (e.g. `bindInstancePublicIp`), narrowed by `paramsMatch` and `createdAfter`. */
-  taskName?: pulumi.Input<string>;
-  /** With `taskName`: every entry must equal the task's param of that key (string comparison), e.g. `{ public_ip_address: "203.0.113.7" }`. */
-  paramsMatch?: pulumi.Input<Record<string, pulumi.Input<string | number | boolean>>>;
-  /** With `taskName`: only tasks created at or after this time count (Date, ISO 8601 or `YYYYMMDDHHmmss` UTC). */
-  createdAfter?: pulumi.Input<Date | string>;
-  /** Region such as `cn-north-4`; default Pulumi config `huaweicloud:region`, then `HW_REGION_NAME`. */
-  region?: pulumi.Input<string>;
-  /** Project id; default Pulumi config `huaweicloud:projectId`, then `HW_PROJECT_ID`. */
-  projectId?: pulumi.Input<string>;
-  /** Full DMS endpoint URL; default `huaweicloud:endpoints.dms`, then `HW_DMS_ENDPOINT`, then the region's endpoint. */
-  endpoint?: pulumi.Input<string>;
-  /** Give up (and fail the deployment) after this many seconds. Default 1800. */
-  timeoutSeconds?: pulumi.Input<number>;
-  /** Seconds between polls at first (fractions allowed, > 0); grows gently to twice this, at most 60 s. Default 5. */
-  pollIntervalSeconds?: pulumi.Input<number>;
-  /** Any values; a change re-runs the wait (an update, never a replacement). */
-  triggers?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
-}
+/**
+ * Arguments of a BackgroundTaskGate: the fields of the `GateArgs` declaration (instanceId, taskId
+ * or taskName, paramsMatch, createdAfter, region, projectId, endpoint, timeoutSeconds,
+ * pollIntervalSeconds, triggers; each described there) as Pulumi inputs. Credentials come from
+ * Pulumi config `huaweicloud:*` or the environment, never from here.
+ */
+export type BackgroundTaskGateArgs = InputsOf<GateArgs>;
 
 /** Dates travel as ISO 8601 strings (Pulumi would serialize a Date as an empty object). */
 function dateToIso(value: pulumi.Input<Date | string> | undefined): pulumi.Input<string> | undefined {
@@ -81,18 +63,11 @@ export class BackgroundTaskGate extends pulumi.dynamic.Resource {
     // Plain values are judged here; Outputs and Promises by the provider's `check`.
     const problems = gateInputProblems(args as unknown as Record<string, unknown>, isPending);
     if (problems.length > 0) throw problems[0];
-    const props: Record<string, unknown> = {
-      instanceId: args.instanceId,
-      taskId: args.taskId,
-      taskName: args.taskName,
-      paramsMatch: args.paramsMatch,
-      createdAfter: dateToIso(args.createdAfter),
-      region: args.region,
-      projectId: args.projectId,
-      endpoint: args.endpoint,
-      timeoutSeconds: args.timeoutSeconds,
-      pollIntervalSeconds: args.pollIntervalSeconds,
-      triggers: args.triggers,
+    // Every declared input, Dates as ISO text.
+    const props: Record<string, unknown> = {};
+    for (const key of Object.keys(GateArgsShape.shape) as (keyof BackgroundTaskGateArgs)[]) props[key] = args[key];
+    props.createdAfter = dateToIso(args.createdAfter);
+    Object.assign(props, {
       // Outputs only (undefined inputs make them output properties of the resource).
       status: undefined,
       params: undefined,
@@ -102,7 +77,7 @@ export class BackgroundTaskGate extends pulumi.dynamic.Resource {
       matchBy: undefined,
       // The gate's own URN, so progress lines in the host can be attached to this resource.
       __urn: pulumi.createUrn(name, GATE_TYPE, opts?.parent),
-    };
+    });
     super(gateProvider, name, props, opts, GATE_MODULE, GATE_TYPE_NAME);
   }
 }

@@ -4,8 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationError, formatApiTime, type BackgroundTask, type ClientOptions } from "../sdk";
 import { describe } from "../sdk/validation";
-import { validateTaskQuery } from "./args";
-import { isPending } from "./inputs";
+import { validateTaskQuery, type TaskQueryArgs } from "./args";
+import { isPending, type InputsOf } from "./inputs";
 import { CONFIG_NAMESPACE, clientOptionsFromConfig } from "./config";
 import { readBackgroundTasks } from "./read-tasks";
 
@@ -29,57 +29,16 @@ export interface GetBackgroundTasksCredentialsArgs {
   securityToken?: pulumi.Input<string>;
 }
 
-/** Arguments of getBackgroundTasks. */
-export interface GetBackgroundTasksArgs {
-  /** The RocketMQ instance whose background tasks are read. */
-  instanceId: string;
-  /** Region such as `cn-north-4`; default Pulumi config `huaweicloud:region`, then `HW_REGION_NAME`. */
-  region?: string;
-  /** Project id; default Pulumi config `huaweicloud:projectId`, then `HW_PROJECT_ID`. */
-  projectId?: string;
-  /** Full DMS endpoint URL; default `huaweicloud:endpoints.dms`, then `HW_DMS_ENDPOINT`, then the region's endpoint. */
-  endpoint?: string;
-  /** Only tasks created at or after this time (Date or `YYYYMMDDHHmmss` UTC); filtered by the API. */
-  beginTime?: Date | string;
-  /** Only tasks created at or before this time (Date or `YYYYMMDDHHmmss` UTC); filtered by the API. */
-  endTime?: Date | string;
-  /** Only tasks with this name, or one of these names. */
-  name?: string | string[];
-  /** Only tasks with this status, or one of these statuses (case-insensitive), e.g. `["SUCCESS", "FAILED"]`. */
-  status?: string | string[];
-  /** Only tasks whose params have these values (string comparison), e.g. `{ public_ip_address: "203.0.113.7" }`. */
-  paramsMatch?: Record<string, string | number | boolean>;
-  /** Return only the newest N tasks that pass the filters. */
-  maxResults?: number;
-  /** Credentials for this call; default Pulumi config `huaweicloud:accessKey`/`secretKey`/`securityToken`, then the environment. */
-  credentials?: GetBackgroundTasksCredentials;
-}
+/**
+ * Arguments of getBackgroundTasks: the fields of the `TaskQueryArgs` declaration (instanceId,
+ * region, projectId, endpoint, beginTime, endTime, name, status, paramsMatch, maxResults; each
+ * described there), plus credentials for this call (default Pulumi config
+ * `huaweicloud:accessKey`/`secretKey`/`securityToken`, then the environment).
+ */
+export type GetBackgroundTasksArgs = TaskQueryArgs & { credentials?: GetBackgroundTasksCredentials };
 
-/** Arguments of getBackgroundTasksOutput: the same fields as Pulumi inputs. */
-export interface GetBackgroundTasksOutputArgs {
-  /** The RocketMQ instance whose background tasks are read. */
-  instanceId: pulumi.Input<string>;
-  /** Region such as `cn-north-4`; default Pulumi config `huaweicloud:region`, then `HW_REGION_NAME`. */
-  region?: pulumi.Input<string>;
-  /** Project id; default Pulumi config `huaweicloud:projectId`, then `HW_PROJECT_ID`. */
-  projectId?: pulumi.Input<string>;
-  /** Full DMS endpoint URL; default `huaweicloud:endpoints.dms`, then `HW_DMS_ENDPOINT`, then the region's endpoint. */
-  endpoint?: pulumi.Input<string>;
-  /** Only tasks created at or after this time (Date or `YYYYMMDDHHmmss` UTC); filtered by the API. */
-  beginTime?: pulumi.Input<Date | string>;
-  /** Only tasks created at or before this time (Date or `YYYYMMDDHHmmss` UTC); filtered by the API. */
-  endTime?: pulumi.Input<Date | string>;
-  /** Only tasks with this name, or one of these names. */
-  name?: pulumi.Input<string | pulumi.Input<string>[]>;
-  /** Only tasks with this status, or one of these statuses (case-insensitive). */
-  status?: pulumi.Input<string | pulumi.Input<string>[]>;
-  /** Only tasks whose params have these values (string comparison). */
-  paramsMatch?: pulumi.Input<Record<string, pulumi.Input<string | number | boolean>>>;
-  /** Return only the newest N tasks that pass the filters. */
-  maxResults?: pulumi.Input<number>;
-  /** Credentials for this call (consumed, never part of the result; their secretness does not spread to it). */
-  credentials?: pulumi.Input<GetBackgroundTasksCredentialsArgs>;
-}
+/** Arguments of getBackgroundTasksOutput: the same fields as Pulumi inputs. Credentials are consumed, never part of the result; their secretness does not spread to it. */
+export type GetBackgroundTasksOutputArgs = InputsOf<TaskQueryArgs> & { credentials?: pulumi.Input<GetBackgroundTasksCredentialsArgs> };
 
 /** What getBackgroundTasks returns. */
 export interface GetBackgroundTasksResult {

@@ -1,5 +1,6 @@
 import { ValidationError, filterTasks, type TaskFilters } from "../../sdk";
-import { requireKnownStatus } from "../../sdk/validation";
+import type { KnownTaskStatus } from "../../sdk/schemas";
+import { TaskQueryArgs, judgeArg } from "../../provider/args";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError, flagUsageError, parseCommandLine, parseDuration, parseId, parseInteger, parseParams, parseTime, required } from "../args";
 import { PROGRAM, runCommand, withClient, type Io } from "../command";
 import { EXIT_OK } from "../exit-codes";
@@ -61,7 +62,8 @@ export function list(argv: string[], io: Io): Promise<number> {
     if (beginTime && endTime && beginTime > endTime) throw new UsageError("--begin is after --end");
     const statuses = values.status?.map((text) => {
       try {
-        return requireKnownStatus("status", text);
+        // The data function's own status rule (one declaration for both).
+        return (judgeArg(TaskQueryArgs, "status", text) as KnownTaskStatus[])[0];
       } catch (error) {
         throw error instanceof ValidationError ? flagUsageError("status", text, error, true) : error;
       }
