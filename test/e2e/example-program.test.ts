@@ -75,6 +75,8 @@ describe("examples/ through the Node.js runtime and the dynamic-provider host", 
     const gate = r.resources.find((x) => x.type === GATE_TYPE)!;
     expect(gate).toMatchObject({ name: "public-ip-bound", id: "", inputs: { instanceId: env.emu.instanceId, taskName: "bindInstancePublicIp", paramsMatch: { public_ip_address: IP } } });
     expect(r.resources.map((x) => x.name)).toEqual(expect.arrayContaining([`${PROJECT}-preview`, "default", "public-ip-bound", "public-endpoint"]));
+    // The Note's value comes from the gate: unknown, and registered (and checked by its provider) as unknown.
+    expect(r.resources.find((x) => x.name === "public-endpoint")!.inputs.value).toBe(UNKNOWN);
     expect(await env.admin.requests()).toEqual([]);
     expect(holdsCanary(visible(r))).toBe(false);
   }, 60_000);
