@@ -141,10 +141,14 @@ function loadHarness(): Harness | undefined {
   return existsSync(entry) ? (require(entry) as Harness) : undefined;
 }
 
-/** Resolves once the emulator has been asked for a task list at or after `since` (the gate polling). */
-async function firstPoll(emu: RunningEmulator, since: number): Promise<void> {
+/** Resolves true once the emulator has been asked for a task list at or after `since` (the gate polling), false if `over()` first. */
+async function firstPoll(emu: RunningEmulator, since: number, over: () => boolean): Promise<boolean> {
   const admin = new EmulatorAdmin(emu.url);
-  while (!(await admin.requests()).some((r) => r.at >= since && r.path.endsWith("/tasks"))) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (!over()) {
+    if ((await admin.requests()).some((r) => r.at >= since && r.path.endsWith("/tasks"))) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
 }
 
 /** Steps 2 to 4 as a program: `pulumi up` of examples/ through the Node.js runtime, the harness as its engine. */
@@ -153,7 +157,8 @@ async function runExampleThroughRuntime(harness: Harness, emu: RunningEmulator, 
   const stack = `demo-${randomBytes(4).toString("hex")}`;
   const program = harness.compileProgram(join(harness.PACKAGE_ROOT, "examples"));
   out.heading(`pulumi up of examples/ on the stack ${stack}: the gate waits for the bindInstancePublicIp task`);
-  let bind: Promise<void> | undefined;
+  let bind: Promise<unknown> | undefined;
+  let finished = false;
   try {
     const result = await harness.runProgram({
       program,
@@ -173,13 +178,14 @@ async function runExampleThroughRuntime(harness: Harness, emu: RunningEmulator, 
       observer: {
         // The bind starts once the gate polls, so the wait shows every status from CREATED on.
         register: (_type, name) => {
-          if (name === "public-ip-bound") bind ??= firstPoll(emu, Date.now()).then(() => startBindTask(emu));
+          if (name === "public-ip-bound") bind ??= firstPoll(emu, Date.now(), () => finished).then((polled) => (polled ? startBindTask(emu) : undefined));
         },
         log: (entry) => {
           if (entry.severity !== "debug" && entry.urn) out.line(`  ${entry.urn.slice(entry.urn.lastIndexOf("::") + 2)}: ${entry.message}`);
         },
       },
     });
+    finished = true;
     await bind;
     // What the engine shows of the program and its providers besides their logs.
     for (const text of [result.stderr, ...result.providerOutput.map((p) => p.stderr)]) if (text) stderr.write(text);
@@ -194,6 +200,7 @@ async function runExampleThroughRuntime(harness: Harness, emu: RunningEmulator, 
     out.indented(compactJson(result.outputs));
     return EXIT_OK;
   } finally {
+    finished = true;
     rmSync(program, { recursive: true, force: true });
   }
 }
