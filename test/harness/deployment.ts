@@ -146,6 +146,7 @@ export class Deployment {
 
   async close(): Promise<void> {
     this.stopped = true;
+    await Promise.allSettled(this.defaults.values()); // a provider still starting is closed too
     await Promise.all(this.providers.map((p) => p.close()));
     await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
   }

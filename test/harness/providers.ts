@@ -61,7 +61,11 @@ export class ProviderProcess {
     const output = { stdout: "", stderr: "" };
     child.stdout!.on("data", (d: Buffer) => (output.stdout += d.toString("utf8")));
     child.stderr!.on("data", (d: Buffer) => (output.stderr += d.toString("utf8")));
-    const port = await new Promise<number>((resolve, reject) => {
+    const port = await new Promise<number>((resolve, fail) => {
+      const reject = (error: Error) => {
+        child.kill("SIGKILL");
+        fail(error);
+      };
       const onData = () => {
         const newline = output.stdout.indexOf("\n");
         if (newline < 0) return;
