@@ -151,7 +151,8 @@ export class RocketMQTasksProvider {
   /** The answer to a preview: inputs as they are, every computed output unknown. */
   private previewOutputs(raw: Props): Props {
     const outs: Props = { ...raw };
-    for (const key of GATE_OUTPUTS) outs[key] = UNKNOWN;
+    // taskId and taskName are inputs too: one given stays as given.
+    for (const key of GATE_OUTPUTS) if (outs[key] === undefined || outs[key] === null) outs[key] = UNKNOWN;
     return outs;
   }
 

@@ -2,7 +2,8 @@
 // its last argument, reading the port from the first stdout line) and drives it over gRPC with
 // ResourceProviderClient. Every answer and error is kept as JSON, and stdout/stderr as text, so a
 // suite can search them all for secrets.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as providerPb from "@pulumi/pulumi/proto/provider_pb";
@@ -33,11 +34,35 @@ export interface Failures {
 
 const CREDENTIAL_ENV = /^(HW_|HUAWEICLOUD_SDK_|CLOUD_SDK_)/;
 
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds the plugin (`npm run build`, which also makes the entry executable) when dist/ lacks it
+ * or is older than its sources: `npm test` builds first, a lone `npx jest test/plugin` may not.
+ */
+export function ensurePluginBuilt(): void {
+  const entry = path.join(ROOT, "dist", "plugin", "main.js");
+  const sources = Math.max(...["plugin", "provider", "sdk"].map((d) => newestSource(path.join(ROOT, d))));
+  if (existsSync(entry) && statSync(entry).mtimeMs >= sources && (statSync(entry).mode & 0o100) !== 0) return;
+  execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
+}
+
 export interface LaunchOptions {
   /** How to start it: the bin executable (default), or `node run-plugin <root>` with PulumiPlugin.yaml. */
   via?: "executable" | "run-plugin";
   /** The executable to run (default: this repository's built dist/plugin/main.js). */
   executable?: string;
+  /** For run-plugin: the plugin folder (default: this repository) and the run-plugin module (default: this repository's @pulumi/pulumi). */
+  pluginDir?: string;
+  runPlugin?: string;
   env?: Record<string, string | undefined>;
   cwd?: string;
   engineAddress?: string;
@@ -62,7 +87,7 @@ export class PluginProcess {
     const engine = options.engineAddress ?? "127.0.0.1:1";
     const [command, args] =
       options.via === "run-plugin"
-        ? [process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-plugin"), ROOT, engine]]
+        ? [process.execPath, [options.runPlugin ?? require.resolve("@pulumi/pulumi/cmd/run-plugin"), options.pluginDir ?? ROOT, engine]]
         : [options.executable ?? path.join(ROOT, "dist", "plugin", "main.js"), [engine]];
     const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
@@ -96,9 +121,13 @@ export class PluginProcess {
     return plugin;
   }
 
-  /** Everything the plugin printed and answered. */
+  /**
+   * Everything the plugin printed and answered, secret values replaced by "[secret]": a value the
+   * engine handed over as a secret may come back only as a secret (CheckConfig returns the
+   * provider's inputs, which the engine stores encrypted), never in plain text.
+   */
   everything(): string {
-    return [this.stdout, this.stderr, ...this.transcript].join("\n");
+    return [this.stdout, this.stderr, ...this.transcript.map((t) => JSON.stringify(hideSecrets(JSON.parse(t))))].join("\n");
   }
 
   private unary<Req, Res, T>(method: string, req: Req, map: (res: Res) => T): Promise<Answer<T>> {
@@ -134,14 +163,14 @@ export class PluginProcess {
   }
 
   /** Configure as the engine sends it: `variables` (strings, secrets unwrapped) and `args` (secrets wrapped). */
-  configure(config: Props) {
+  configure(config: Props, options: { variablesOnly?: boolean } = {}) {
     const req = new providerPb.ConfigureRequest();
     const vars = req.getVariablesMap();
     for (const [k, v] of Object.entries(config)) {
       const plain = v !== null && typeof v === "object" && SECRET_SIG in (v as object) ? (v as { value: unknown }).value : v;
       vars.set(`rocketmq-tasks:config:${k}`, typeof plain === "string" ? plain : JSON.stringify(plain));
     }
-    req.setArgs(Struct.fromJavaScript(config as never));
+    if (!options.variablesOnly) req.setArgs(Struct.fromJavaScript(config as never));
     req.setAcceptsecrets(true);
     req.setAcceptresources(true);
     return this.unary("configure", req, (r: providerPb.ConfigureResponse) => ({ acceptSecrets: r.getAcceptsecrets(), supportsPreview: r.getSupportspreview() }));
@@ -233,4 +262,14 @@ export class PluginProcess {
 
 function failuresOf(list: providerPb.CheckFailure[]) {
   return list.map((f) => ({ property: f.getProperty(), reason: f.getReason() }));
+}
+
+/** The value with every secret-wrapped value replaced by "[secret]". */
+export function hideSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(hideSecrets);
+  if (value !== null && typeof value === "object") {
+    if ((value as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE_SIG) return "[secret]";
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hideSecrets(v)]));
+  }
+  return value;
 }
