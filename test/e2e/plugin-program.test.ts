@@ -8,7 +8,7 @@
 import * as path from "node:path";
 import { readFileSync, rmSync } from "node:fs";
 import { ensureBuilt } from "../cli/helpers";
-import { compileProgram, PACKAGE_ROOT, runProgram, UNKNOWN, type ProgramResult } from "../harness";
+import { compileProgram, PACKAGE_ROOT, runProgram, UNKNOWN, type PluginCommand, type ProgramResult } from "../harness";
 import { CANARY_AK, CANARY_SK, CANARY_TOKEN, holdsCanary, startCanaryEmulator, type CanaryEmulator } from "../provider/helpers/emulator";
 
 const PROJECT = "rocketmq-tasks-plugin-example";
@@ -21,21 +21,37 @@ let compiled: string;
 const cleanEnv: NodeJS.ProcessEnv = {};
 for (const [k, v] of Object.entries(process.env)) if (!/^(HW_|HUAWEICLOUD_SDK_|CLOUD_SDK_)/.test(k)) cleanEnv[k] = v;
 
-/** The plugin as the engine finds it: the package's `pulumi-resource-rocketmq-tasks` executable. */
-function pluginExecutable(): string {
+const PROGRAM_DIR = path.join(PACKAGE_ROOT, "examples", "plugin-program");
+
+/** The plugin as an installed package offers it: the `pulumi-resource-rocketmq-tasks` executable. */
+function pluginExecutable(): PluginCommand {
   const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { bin: Record<string, string> };
-  return path.join(PACKAGE_ROOT, pkg.bin["pulumi-resource-rocketmq-tasks"]);
+  return { command: path.join(PACKAGE_ROOT, pkg.bin["pulumi-resource-rocketmq-tasks"]) };
 }
 
-function run(dryRun: boolean, stack: string, publicIp = IP): Promise<ProgramResult> {
+/**
+ * The plugin as the engine runs it for this example: the folder its Pulumi.yaml names under
+ * plugins.providers holds PulumiPlugin.yaml (runtime nodejs), so the Node language host starts
+ * `node @pulumi/pulumi/cmd/run-plugin <folder>` with the engine's address.
+ */
+function pluginFromPulumiYaml(): PluginCommand {
+  const yaml = readFileSync(path.join(PROGRAM_DIR, "Pulumi.yaml"), "utf8");
+  const entry = /-\s*name:\s*rocketmq-tasks\s*\n\s*path:\s*(\S+)/.exec(yaml);
+  if (!entry) throw new Error("examples/plugin-program/Pulumi.yaml names no path for the rocketmq-tasks plugin");
+  const folder = path.resolve(PROGRAM_DIR, entry[1]);
+  expect(readFileSync(path.join(folder, "PulumiPlugin.yaml"), "utf8")).toMatch(/^runtime:\s*nodejs\s*$/m);
+  return { command: process.execPath, args: [require.resolve("@pulumi/pulumi/cmd/run-plugin", { paths: [folder] }), folder] };
+}
+
+function run(dryRun: boolean, stack: string, publicIp = IP, plugin = pluginExecutable()): Promise<ProgramResult> {
   return runProgram({
     program: path.join(compiled, "plugin-program"),
-    projectDirectory: path.join(PACKAGE_ROOT, "examples", "plugin-program"),
+    projectDirectory: PROGRAM_DIR,
     project: PROJECT,
     stack,
     dryRun,
     env: cleanEnv,
-    plugins: { "rocketmq-tasks": { command: pluginExecutable() } },
+    plugins: { "rocketmq-tasks": plugin },
     config: {
       "rocketmq-tasks:endpoint": env.emu.url,
       "rocketmq-tasks:projectId": env.emu.projectId,
@@ -75,8 +91,8 @@ afterAll(async () => {
 });
 
 describe("examples/plugin-program through the Node.js runtime and the rocketmq-tasks plugin", () => {
-  it("preview: invokes are answered, the gate is planned without waiting, what depends on it is unknown", async () => {
-    const r = await run(true, "preview");
+  it("preview (the plugin started from the folder Pulumi.yaml names): invokes are answered, the gate is planned without waiting, what depends on it is unknown", async () => {
+    const r = await run(true, "preview", IP, pluginFromPulumiYaml());
     expect(r.diagnostics).toEqual([]);
     expect(r.succeeded).toBe(true);
     expect(r.outputs.recentTasks).toHaveLength(3);
