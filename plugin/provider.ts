@@ -3,10 +3,9 @@
 // only translates between the engine's conventions (secrets, unknowns, preview, cancellation) and
 // them.
 import type { ClientOptions } from "../sdk";
-import { validateTaskQuery } from "../provider/args";
+import { GateArgs, TaskQueryArgs, taskQueryProblems, validateTaskQuery } from "../provider/args";
 import { readBackgroundTasks } from "../provider/read-tasks";
 import { checkGate, changedInputs, createGate, deleteGate, readGate, updateGate, useGateSettings } from "../provider/gate-runtime";
-import { GateArgs, TaskQueryArgs, taskQueryProblems } from "../provider/args";
 import { SECRET_CONFIG_KEYS, clientOptionsFromProviderConfig, configProblems } from "./config";
 import { FUNCTION_TOKEN, GATE_TOKEN } from "./schema";
 import { UNKNOWN, containsUnknown, decodeProps, encodeProps, secret, type Props } from "./values";
@@ -56,7 +55,7 @@ export class RocketMQTasksProvider {
   private readonly inFlight = new Set<AbortController>();
   private cancelled = false;
 
-  constructor(private readonly env: Record<string, string | undefined> = process.env) {
+  constructor() {
     useGateSettings({});
   }
 
@@ -110,7 +109,7 @@ export class RocketMQTasksProvider {
     if (containsUnknown(values)) return { ret: {}, failures: [] };
     const failures = queryProblems(values);
     if (failures.length > 0) return { ret: {}, failures };
-    const result = await readBackgroundTasks(validateTaskQuery(values), this.settings(), this.env);
+    const result = await readBackgroundTasks(validateTaskQuery(values), this.settings(), process.env);
     // A secret argument makes the whole result secret, as in the TypeScript data function.
     const ret = JSON.parse(JSON.stringify(result)) as Props;
     return { ret: encodeProps(ret, secrets.size > 0 ? new Set(Object.keys(ret)) : new Set()), failures: [] };
@@ -128,13 +127,16 @@ export class RocketMQTasksProvider {
   }
 
   /** Diff: which inputs changed (each an update that re-runs the wait, never a replacement). */
-  diff(urn: string, olds: Props, news: Props): { changes: boolean; diffs: string[] } {
+  diff(urn: string, olds: Props, news: Props, ignoreChanges: readonly string[] = []): { changes: boolean; diffs: string[] } {
     requireGate(typeOfUrn(urn));
-    const diffs = changedInputs(decodeProps(olds).values, decodeProps(news).values);
+    // The engine already put the old values back for ignored paths; a whole input named there is left out too.
+    const ignored = new Set(ignoreChanges);
+    const diffs = changedInputs(decodeProps(olds).values, decodeProps(news).values).filter((k) => !ignored.has(k));
     return { changes: diffs.length > 0, diffs };
   }
 
-  private async wait<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /** Runs a wait that Cancel can stop; a failure's message shows no secret input's value. */
+  private async wait<T>(values: Props, secrets: ReadonlySet<string>, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (this.cancelled) throw new RpcError(CODE.CANCELLED, "the deployment was cancelled before the gate started waiting");
     const controller = new AbortController();
     this.inFlight.add(controller);
@@ -142,7 +144,13 @@ export class RocketMQTasksProvider {
       return await run(controller.signal);
     } catch (error) {
       if (controller.signal.aborted) throw new RpcError(CODE.CANCELLED, "the deployment was cancelled: the gate stopped waiting");
-      throw error;
+      if (secrets.size === 0 || !(error instanceof Error)) throw error;
+      let message = error.message;
+      for (const key of secrets) {
+        const value = values[key];
+        for (const text of [JSON.stringify(value), typeof value === "string" ? value : undefined]) if (text) message = message.split(text).join("[secret]");
+      }
+      throw new Error(message);
     } finally {
       this.inFlight.delete(controller);
     }
@@ -171,7 +179,7 @@ export class RocketMQTasksProvider {
     if (preview) return { id: "", properties: this.previewOutputs(properties) };
     const { values, secrets } = decodeProps(properties);
     this.judged(values);
-    const { id, outs } = await this.wait((signal) => createGate({ ...values, __urn: urn }, signal));
+    const { id, outs } = await this.wait(values, secrets, (signal) => createGate({ ...values, __urn: urn }, signal));
     delete outs.__urn;
     return { id, properties: this.gateOutputs(outs, secrets) };
   }
@@ -182,7 +190,7 @@ export class RocketMQTasksProvider {
     if (preview) return { properties: this.previewOutputs(news) };
     const { values, secrets } = decodeProps(news);
     this.judged(values);
-    const { outs } = await this.wait((signal) => updateGate(id, decodeProps(olds).values, { ...values, __urn: urn }, signal));
+    const { outs } = await this.wait(values, secrets, (signal) => updateGate(id, decodeProps(olds).values, { ...values, __urn: urn }, signal));
     delete outs.__urn;
     return { properties: this.gateOutputs(outs, secrets) };
   }

@@ -31,9 +31,9 @@ export function pluginVersion(): string {
   return "0.0.0";
 }
 
-export async function startPlugin(options: { host?: string; port?: number; env?: Record<string, string | undefined> } = {}): Promise<RunningPlugin> {
+export async function startPlugin(options: { host?: string; port?: number } = {}): Promise<RunningPlugin> {
   const { grpc, providerPb, pluginPb, providerGrpc, structPb, emptyPb } = grpcModules();
-  const provider = new RocketMQTasksProvider(options.env ?? process.env);
+  const provider = new RocketMQTasksProvider();
   const version = pluginVersion();
   let schemaText: string | undefined;
 
@@ -121,7 +121,7 @@ export async function startPlugin(options: { host?: string; port?: number; env?:
       return res;
     }),
     diff: handle((call) => {
-      const { changes, diffs } = provider.diff(call.request.getUrn(), fromStruct(call.request.getOlds()), fromStruct(call.request.getNews()));
+      const { changes, diffs } = provider.diff(call.request.getUrn(), fromStruct(call.request.getOlds()), fromStruct(call.request.getNews()), call.request.getIgnorechangesList());
       const res = new providerPb.DiffResponse();
       res.setChanges(changes ? providerPb.DiffResponse.DiffChanges.DIFF_SOME : providerPb.DiffResponse.DiffChanges.DIFF_NONE);
       res.setDiffsList(diffs);

@@ -260,6 +260,19 @@ describe("BackgroundTaskGate", () => {
     expect(answer.error.details).toContain(t.id);
   });
 
+  it("a failure's message names what was waited for, but not a secret input's value", async () => {
+    await task("bindInstancePublicIp", { public_ip_address: "198.51.100.77" }, [{ after_ms: 50, status: "FAILED" }]);
+    const paramsMatch = { public_ip_address: "198.51.100.77" };
+    const plain = await plugin.create("f1", { instanceId: env.emu.instanceId, taskName: "bindInstancePublicIp", paramsMatch, pollIntervalSeconds: 0.05 });
+    expect(!plain.ok && plain.error.details).toMatch(/FAILED[\s\S]*198\.51\.100\.77|198\.51\.100\.77[\s\S]*FAILED/);
+    const hidden = await plugin.create("f2", { instanceId: env.emu.instanceId, taskName: "bindInstancePublicIp", paramsMatch: secret(paramsMatch), pollIntervalSeconds: 0.05 });
+    expect(hidden.ok).toBe(false);
+    if (hidden.ok) return;
+    expect(hidden.error.details).toMatch(/FAILED/);
+    expect(hidden.error.details).toContain("[secret]");
+    expect(hidden.error.details).not.toContain("198.51.100.77");
+  });
+
   it("Create times out saying what it saw last", async () => {
     const t = await task("resizeInstance", {}, [{ after_ms: 0, status: "EXECUTING" }]);
     const started = Date.now();
@@ -321,6 +334,33 @@ describe("Cancel", () => {
       expect(holdsCanary(second.everything())).toBe(false);
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe("settings: Configure first, then the environment", () => {
+  it("configured settings beat HW_*; HW_* fills what is not configured", async () => {
+    const withEnv = await PluginProcess.start({
+      env: { HW_DMS_ENDPOINT: "http://127.0.0.1:1", HW_PROJECT_ID: env.emu.projectId, HW_ACCESS_KEY: CANARY_AK, HW_SECRET_KEY: CANARY_SK, HW_SECURITY_TOKEN: CANARY_TOKEN, HW_MAX_RETRIES: "0" },
+    });
+    try {
+      // Endpoint from Configure (the environment's is dead); project and credentials from the environment.
+      await withEnv.configure({ endpoint: env.emu.url });
+      const answer = await withEnv.invoke({ instanceId: env.emu.instanceId, maxResults: 1 });
+      if (!answer.ok) throw new Error(answer.error.details);
+      expect((answer.value.ret.tasks as unknown[]).length).toBe(1);
+      // Configured credentials beat the environment's: wrong ones are refused by the emulator's signature check.
+      await withEnv.configure({ endpoint: env.emu.url, accessKey: "AKWRONG000000000000", secretKey: secret("wrong-secret") });
+      const refused = await withEnv.invoke({ instanceId: env.emu.instanceId, maxResults: 1 });
+      expect(refused.ok).toBe(false);
+      if (!refused.ok) expect(refused.error.details).toMatch(/401|APIGW/);
+      // A bad configured value fails the first call that needs it, naming the setting.
+      await withEnv.configure({ endpoint: "ftp://nowhere" });
+      const bad = await withEnv.invoke({ instanceId: env.emu.instanceId });
+      expect(!bad.ok && bad.error.details).toMatch(/^endpoint: /);
+      expect(holdsCanary(withEnv.everything())).toBe(false);
+    } finally {
+      await withEnv.close();
     }
   });
 });
