@@ -66,7 +66,7 @@ export class RocketMQTasksProvider {
     const failures = configProblems(known).map((p) => ({ property: p.field, reason: p.message }));
     // A secret key set without --secret is still stored as a secret from here on.
     const inputs: Props = { ...news };
-    for (const key of SECRET_CONFIG_KEYS) if (key in news && !secrets.has(key) && news[key] !== UNKNOWN) inputs[key] = secret(news[key]);
+    for (const key of SECRET_CONFIG_KEYS) if (news[key] !== undefined && news[key] !== null && !secrets.has(key) && news[key] !== UNKNOWN) inputs[key] = secret(news[key]);
     return { inputs, failures };
   }
 

@@ -7,7 +7,8 @@ import { RocketMQTasksProvider, RpcError, type CheckFailure } from "./provider";
 import { packageSchema } from "./schema";
 import type { Props } from "./values";
 
-type Call = grpcJs.ServerUnaryCall<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// Each method's request class comes from the stubs; one loose type keeps the handlers short.
+type Call = grpcJs.ServerUnaryCall<any, any>;
 type Callback = grpcJs.sendUnaryData<unknown>;
 
 export interface RunningPlugin {
@@ -57,6 +58,13 @@ export async function startPlugin(options: { host?: string; port?: number } = {}
     Promise.resolve()
       .then(() => fn(call))
       .then((res) => cb(null, res), (error) => fail(cb, error));
+  };
+
+  /** The request's URN; one without a type (a hand-built request) takes the request's `type` and `name` fields. */
+  const urnOf = (request: { getUrn(): string; getType?(): string; getName?(): string }): string => {
+    const urn = request.getUrn();
+    if (urn.split("::").length >= 4 || !request.getType?.()) return urn;
+    return `urn:pulumi:stack::project::${request.getType()}::${request.getName?.() ?? ""}`;
   };
 
   const implementation = {
@@ -114,14 +122,14 @@ export async function startPlugin(options: { host?: string; port?: number } = {}
       return res;
     }),
     check: handle((call) => {
-      const { inputs, failures } = provider.check(call.request.getUrn(), fromStruct(call.request.getNews()));
+      const { inputs, failures } = provider.check(urnOf(call.request), fromStruct(call.request.getNews()));
       const res = new providerPb.CheckResponse();
       res.setInputs(toStruct(inputs));
       res.setFailuresList(failuresOf(failures));
       return res;
     }),
     diff: handle((call) => {
-      const { changes, diffs } = provider.diff(call.request.getUrn(), fromStruct(call.request.getOlds()), fromStruct(call.request.getNews()), call.request.getIgnorechangesList());
+      const { changes, diffs } = provider.diff(urnOf(call.request), fromStruct(call.request.getOlds()), fromStruct(call.request.getNews()), call.request.getIgnorechangesList());
       const res = new providerPb.DiffResponse();
       res.setChanges(changes ? providerPb.DiffResponse.DiffChanges.DIFF_SOME : providerPb.DiffResponse.DiffChanges.DIFF_NONE);
       res.setDiffsList(diffs);
@@ -138,14 +146,14 @@ export async function startPlugin(options: { host?: string; port?: number } = {}
       return res;
     }),
     create: handle(async (call) => {
-      const { id, properties } = await provider.create(call.request.getUrn(), fromStruct(call.request.getProperties()), call.request.getPreview());
+      const { id, properties } = await provider.create(urnOf(call.request), fromStruct(call.request.getProperties()), call.request.getPreview());
       const res = new providerPb.CreateResponse();
       res.setId(id);
       res.setProperties(toStruct(properties));
       return res;
     }),
     read: handle(async (call) => {
-      const r = await provider.read(call.request.getUrn(), call.request.getId(), fromStruct(call.request.getProperties()), fromStruct(call.request.getInputs()));
+      const r = await provider.read(urnOf(call.request), call.request.getId(), fromStruct(call.request.getProperties()), fromStruct(call.request.getInputs()));
       const res = new providerPb.ReadResponse();
       res.setId(r.id);
       res.setProperties(toStruct(r.properties));
@@ -153,13 +161,13 @@ export async function startPlugin(options: { host?: string; port?: number } = {}
       return res;
     }),
     update: handle(async (call) => {
-      const r = await provider.update(call.request.getUrn(), call.request.getId(), fromStruct(call.request.getOlds()), fromStruct(call.request.getNews()), call.request.getPreview());
+      const r = await provider.update(urnOf(call.request), call.request.getId(), fromStruct(call.request.getOlds()), fromStruct(call.request.getNews()), call.request.getPreview());
       const res = new providerPb.UpdateResponse();
       res.setProperties(toStruct(r.properties));
       return res;
     }),
     delete: handle(async (call) => {
-      await provider.delete(call.request.getUrn(), call.request.getId(), fromStruct(call.request.getProperties()));
+      await provider.delete(urnOf(call.request), call.request.getId(), fromStruct(call.request.getProperties()));
       return new emptyPb.Empty();
     }),
     cancel: handle(() => {

@@ -37,7 +37,8 @@ beforeAll(async () => {
   ensurePluginBuilt();
   env = await startCanaryEmulator();
   engine = await FakeEngine.start();
-  plugin = await PluginProcess.start({ engineAddress: engine.address, env: { ROCKETMQ_TASKS_DEBUG: "1" } });
+  // With the flags the engine adds when asked for logs: the address stays the last argument.
+  plugin = await PluginProcess.start({ engineAddress: engine.address, flags: ["--logtostderr", "-v=9"], env: { ROCKETMQ_TASKS_DEBUG: "1" } });
 }, 30_000);
 
 afterEach(async () => {
@@ -215,6 +216,19 @@ describe("BackgroundTaskGate", () => {
       plugin.client.check(req, (err) => resolve(err?.details));
     });
     expect(answer).toMatch(/BackgroundTaskGate/);
+  });
+
+  it("Check takes the request's type and name when its URN is not a full one", async () => {
+    const failures = await new Promise((resolve) => {
+      const { CheckRequest } = require("@pulumi/pulumi/proto/provider_pb");
+      const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+      const req = new CheckRequest();
+      req.setType("rocketmq-tasks:index:BackgroundTaskGate");
+      req.setName("by-type");
+      req.setNews(Struct.fromJavaScript({ instanceId: "i" }));
+      plugin.client.check(req, (err, res) => resolve(err ? err.details : res.getFailuresList().map((f: { getProperty(): string }) => f.getProperty())));
+    });
+    expect(failures).toEqual(["taskId"]);
   });
 
   it("Diff: which inputs changed, each an update (never a replacement)", async () => {

@@ -7,7 +7,7 @@ import { GateArgs, TaskQueryArgs, arg, judgeArg } from "../../provider/args";
 import { ProviderConfig } from "../../plugin/config";
 import { FUNCTION_TOKEN, GATE_TOKEN, TASK_TYPE_TOKEN, packageSchema, pulumiProperties } from "../../plugin/schema";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const schema = packageSchema("0.1.0") as Json;
 

@@ -66,6 +66,8 @@ export interface LaunchOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
   engineAddress?: string;
+  /** Flags the engine may put before the address (`--logtostderr`, `-v=9`, `--tracing <addr>`). */
+  flags?: string[];
 }
 
 export class PluginProcess {
@@ -88,7 +90,7 @@ export class PluginProcess {
     const [command, args] =
       options.via === "run-plugin"
         ? [process.execPath, [options.runPlugin ?? require.resolve("@pulumi/pulumi/cmd/run-plugin"), options.pluginDir ?? ROOT, engine]]
-        : [options.executable ?? path.join(ROOT, "dist", "plugin", "main.js"), [engine]];
+        : [options.executable ?? path.join(ROOT, "dist", "plugin", "main.js"), [...(options.flags ?? []), engine]];
     const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
