@@ -43,7 +43,8 @@ function pluginFromPulumiYaml(): PluginCommand {
   return { command: process.execPath, args: [require.resolve("@pulumi/pulumi/cmd/run-plugin", { paths: [folder] }), folder] };
 }
 
-function run(dryRun: boolean, stack: string, publicIp = IP, plugin = pluginExecutable()): Promise<ProgramResult> {
+function run(dryRun: boolean, stack: string, options: { publicIp?: string; plugin?: PluginCommand; config?: Record<string, string> } = {}): Promise<ProgramResult> {
+  const { publicIp = IP, plugin = pluginExecutable() } = options;
   return runProgram({
     program: path.join(compiled, "plugin-program"),
     projectDirectory: PROGRAM_DIR,
@@ -63,6 +64,7 @@ function run(dryRun: boolean, stack: string, publicIp = IP, plugin = pluginExecu
       [`${PROJECT}:publicIp`]: publicIp,
       [`${PROJECT}:pollIntervalSeconds`]: "0.2",
       [`${PROJECT}:timeoutSeconds`]: "20",
+      ...options.config,
     },
     secretKeys: ["rocketmq-tasks:secretKey", "rocketmq-tasks:securityToken"],
   });
@@ -92,7 +94,7 @@ afterAll(async () => {
 
 describe("examples/plugin-program through the Node.js runtime and the rocketmq-tasks plugin", () => {
   it("preview (the plugin started from the folder Pulumi.yaml names): invokes are answered, the gate is planned without waiting, what depends on it is unknown", async () => {
-    const r = await run(true, "preview", IP, pluginFromPulumiYaml());
+    const r = await run(true, "preview", { plugin: pluginFromPulumiYaml() });
     expect(r.diagnostics).toEqual([]);
     expect(r.succeeded).toBe(true);
     expect(r.outputs.recentTasks).toHaveLength(3);
@@ -146,13 +148,22 @@ describe("examples/plugin-program through the Node.js runtime and the rocketmq-t
       params: { public_ip_id: "eip-42", public_ip_address: failingIp },
       transitions: [{ after_ms: 300, status: "FAILED" }],
     });
-    const r = await run(false, "failed", failingIp);
+    const r = await run(false, "failed", { publicIp: failingIp });
     expect(r.succeeded).toBe(false);
     expect(r.diagnostics).toHaveLength(1);
     expect(r.diagnostics[0].urn).toBe(`urn:pulumi:failed::${PROJECT}::${GATE_TYPE}::public-ip-bound`);
     for (const detail of [task.id, "bindInstancePublicIp", "FAILED", failingIp]) expect(r.diagnostics[0].message).toContain(detail);
     expect(r.resources.find((x) => x.type === GATE_TYPE)).toBeUndefined();
     expect(r.outputs).toEqual({});
+    expect(holdsCanary(visible(r))).toBe(false);
+  }, 60_000);
+
+  it("preview: a bad gate argument fails the deployment with the plugin's check failure, naming the property", async () => {
+    const r = await run(true, "bad-args", { config: { [`${PROJECT}:timeoutSeconds`]: "0" } });
+    expect(r.succeeded).toBe(false);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0].urn).toBe(`urn:pulumi:bad-args::${PROJECT}::${GATE_TYPE}::public-ip-bound`);
+    expect(r.diagnostics[0].message).toMatch(/^rocketmq-tasks:index:BackgroundTaskGate resource 'public-ip-bound': property timeoutSeconds value \{0\} has a problem: .*timeoutSeconds/);
     expect(holdsCanary(visible(r))).toBe(false);
   }, 60_000);
 });
