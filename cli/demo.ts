@@ -1,7 +1,9 @@
 // `npm start`: the whole story in one command, against an emulator in this process. With the pulumi
-// CLI on PATH it runs the real example program (`pulumi up` on a throwaway stack, then destroy);
-// without it, it shows what that program computes: the data function's tasks, the gate's wait on a
-// bindInstancePublicIp task, and the stack outputs.
+// CLI on PATH it runs the real example program (`pulumi up` on a throwaway stack, then destroy).
+// Without it, in a checkout, it runs the same program through @pulumi/pulumi's real Node.js
+// runtime and dynamic-provider host, with the test harness (test/harness, built to dist/test/ and
+// never published) standing in for the engine. Where neither is at hand (an installed package), it
+// shows what that program computes by calling the data function and the gate's waiter directly.
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { accessSync, constants, existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -83,16 +85,24 @@ async function startBindTask(emu: RunningEmulator): Promise<void> {
   });
 }
 
-/** Steps 2 to 4 without Pulumi: the data function, the gate's waiter, the outputs. */
-async function showWhatTheProgramComputes(emu: RunningEmulator, out: Printer): Promise<number> {
-  // Explicit arguments instead of Pulumi config: outside a program pulumi.Config reads nothing, and
-  // the data function falls back to its arguments and the environment.
-  const connection = { endpoint: emu.url, projectId: emu.projectId, credentials: { accessKey: emu.credentials.accessKey, secretKey: emu.credentials.secretKey } };
+/** Explicit arguments instead of Pulumi config: outside a program pulumi.Config reads nothing. */
+function connectionOf(emu: RunningEmulator) {
+  return { endpoint: emu.url, projectId: emu.projectId, credentials: { accessKey: emu.credentials.accessKey, secretKey: emu.credentials.secretKey } };
+}
 
+/** Step 2: the instance's recent tasks through the data function, called directly. */
+async function showRecentTasks(emu: RunningEmulator, out: Printer): Promise<void> {
   out.heading("Recent tasks, as getBackgroundTasks() returns them");
-  const before = await getBackgroundTasks({ instanceId: emu.instanceId, maxResults: 8, ...connection });
+  const before = await getBackgroundTasks({ instanceId: emu.instanceId, maxResults: 8, ...connectionOf(emu) });
   out.indented(taskTable(before.tasks, out.color, { showId: false, paramsWidth: 60 }));
   out.line(paint(`  result id ${before.id}; latestByName holds ${Object.keys(before.latestByName).length} task names`, "dim", out.color));
+}
+
+/** Steps 2 to 4 without Pulumi: the data function, the gate's waiter, the outputs. */
+async function showWhatTheProgramComputes(emu: RunningEmulator, out: Printer): Promise<number> {
+  const connection = connectionOf(emu);
+
+  await showRecentTasks(emu, out);
 
   out.heading(`Binding ${DEMO_PUBLIC_IP}: the gate waits for the bindInstancePublicIp task`);
   const createdAfter = new Date();
@@ -121,6 +131,78 @@ async function showWhatTheProgramComputes(emu: RunningEmulator, out: Printer): P
   const outputs = { recentTasks: recentTasksOutput(after.tasks), boundIp: String(task.params?.public_ip_address ?? DEMO_PUBLIC_IP) };
   out.indented(compactJson(outputs));
   return EXIT_OK;
+}
+
+type Harness = typeof import("../test/harness");
+
+/** The test harness's build, present in a checkout (`npm run build` makes it) and absent from the published package. */
+function loadHarness(): Harness | undefined {
+  const entry = join(__dirname, "..", "test", "harness", "index.js");
+  return existsSync(entry) ? (require(entry) as Harness) : undefined;
+}
+
+/** Resolves true once the emulator has been asked for a task list at or after `since` (the gate polling), false if `over()` first. */
+async function firstPoll(emu: RunningEmulator, since: number, over: () => boolean): Promise<boolean> {
+  const admin = new EmulatorAdmin(emu.url);
+  while (!over()) {
+    if ((await admin.requests()).some((r) => r.at >= since && r.path.endsWith("/tasks"))) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+/** Steps 2 to 4 as a program: `pulumi up` of examples/ through the Node.js runtime, the harness as its engine. */
+async function runExampleThroughRuntime(harness: Harness, emu: RunningEmulator, out: Printer, stderr: DemoIo["stderr"]): Promise<number> {
+  const project = "rocketmq-tasks-example";
+  const stack = `demo-${randomBytes(4).toString("hex")}`;
+  const program = harness.compileProgram(join(harness.PACKAGE_ROOT, "examples"));
+  out.heading(`pulumi up of examples/ on the stack ${stack}: the gate waits for the bindInstancePublicIp task`);
+  let bind: Promise<unknown> | undefined;
+  let finished = false;
+  try {
+    const result = await harness.runProgram({
+      program,
+      projectDirectory: harness.PACKAGE_ROOT,
+      project,
+      stack,
+      dryRun: false,
+      // The emulator's pair is long-term: a token from the user's own session must not ride along.
+      env: { ...process.env, ...emulatorEnv(emu), HW_SECURITY_TOKEN: undefined },
+      config: {
+        [`${project}:instanceId`]: emu.instanceId,
+        [`${project}:publicIp`]: DEMO_PUBLIC_IP,
+        [`${project}:recentCount`]: String(RECENT_COUNT),
+        [`${project}:pollIntervalSeconds`]: "0.25",
+        [`${project}:timeoutSeconds`]: "20",
+      },
+      observer: {
+        // The bind starts once the gate polls, so the wait shows every status from CREATED on.
+        register: (_type, name) => {
+          if (name === "public-ip-bound") bind ??= firstPoll(emu, Date.now(), () => finished).then((polled) => (polled ? startBindTask(emu) : undefined));
+        },
+        log: (entry) => {
+          if (entry.severity !== "debug" && entry.urn) out.line(`  ${entry.urn.slice(entry.urn.lastIndexOf("::") + 2)}: ${entry.message}`);
+        },
+      },
+    });
+    finished = true;
+    await bind;
+    // What the engine shows of the program and its providers besides their logs.
+    for (const text of [result.stderr, ...result.providerOutput.map((p) => p.stderr)]) if (text) stderr.write(text);
+    if (!result.succeeded) {
+      for (const d of result.diagnostics) stderr.write(`error: ${d.urn}: ${d.message}\n`);
+      stderr.write(`error: the program exited with ${result.exitCode}; the deployment failed\n`);
+      return EXIT_ERROR;
+    }
+    const gate = result.resources.find((r) => r.name === "public-ip-bound");
+    out.line(`  ${paint("gate open", "green", out.color)}: task ${String(gate?.outputs.taskId)} is ${String(gate?.outputs.status)}`);
+    out.heading("Stack outputs (what `pulumi stack output --json` would print)");
+    out.indented(compactJson(result.outputs));
+    return EXIT_OK;
+  } finally {
+    finished = true;
+    rmSync(program, { recursive: true, force: true });
+  }
 }
 
 /** Runs a command, its output going straight to ours; resolves with its exit code. */
@@ -219,8 +301,14 @@ export async function runDemo(io: DemoIo): Promise<number> {
 
     const pulumi = findOnPath("pulumi", io.env);
     const projectDir = pulumiProjectDir();
+    const harness = pulumi && projectDir ? undefined : loadHarness();
     if (pulumi && projectDir) {
       code = await runPulumiExample(pulumi, projectDir, emu, out, io.stderr);
+    } else if (harness) {
+      out.line();
+      out.line(`${pulumi ? "Pulumi.yaml not found next to the package" : "pulumi CLI not found"}: running the example program through @pulumi/pulumi's Node.js runtime, the test harness standing in for the engine`);
+      await showRecentTasks(emu, out);
+      code = await runExampleThroughRuntime(harness, emu, out, io.stderr);
     } else {
       out.line();
       out.line(

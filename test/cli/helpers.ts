@@ -57,7 +57,7 @@ function staleSources(dir: string): string[] {
  * it, but a lone `npx jest test/cli` may find it missing or stale.
  */
 export function ensureBuilt(): void {
-  const stale = ["cli", "sdk", "emulator", "provider"].filter((d) => existsSync(join(ROOT, d))).flatMap(staleSources);
+  const stale = ["cli", "sdk", "emulator", "provider", "test/harness"].filter((d) => existsSync(join(ROOT, d))).flatMap(staleSources);
   if (stale.length === 0) return;
   execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
 }
