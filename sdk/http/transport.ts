@@ -113,6 +113,8 @@ export class Transport {
     const retryable = SAFE_METHODS.has(call.method);
     let attempts = 0;
     let skewCorrected = false;
+    // Derived, once per call: many calls waiting at the gate on one caller's signal add no listener to it.
+    const admitSignal = call.signal && AbortSignal.any([call.signal]);
     // Held across a re-signing for the clock: that retry is the same first contact.
     let ticket: AuthTicket | undefined;
 
@@ -124,7 +126,7 @@ export class Transport {
         const wait = this.#throttleWait(deadline);
         if (wait > 0) await this.#sleep(wait, call.signal, ctx, attempts);
         try {
-          ticket ??= await admit(this.#authKey, ctx, call.signal);
+          ticket ??= await admit(this.#authKey, ctx, admitSignal);
         } catch (err) {
           if (err instanceof HuaweiCloudApiError) logger?.(`${call.method} ${url.pathname}${url.search} -> ${err.status} not sent: these credentials were refused earlier (request id ${err.requestId ?? "none"})`);
           throw err;
@@ -389,7 +391,7 @@ export class Transport {
 }
 
 function closedError(ctx: { method: string; path: string }, attempts: number): ConnectionError {
-  return new ConnectionError({ ...ctx, reason: "the client is closed (close() was called); no further attempt is made", attempts });
+  return new ConnectionError({ ...ctx, reason: "the client is closed", attempts }); // the reason the waiter reads as fatal
 }
 
 /** The gateway's echo of a signed X-Security-Token header, whatever token it holds. */
