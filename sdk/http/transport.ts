@@ -72,6 +72,8 @@ export class Transport {
   /** The endpoint's origin and path, ending in one "/". */
   readonly #basePath: string;
   #closed = false;
+  /** Aborted on close: ends a back-off sleep, so that a closed client's calls settle at once. */
+  readonly #closing = new AbortController();
 
   constructor(settings: ResolvedSettings) {
     const { credentials, ...rest } = settings;
@@ -102,7 +104,7 @@ export class Transport {
    * answers undefined for whatever the schema must judge); every failure is one of the package's error classes.
    */
   async send<S extends z.ZodType>(call: ApiCall, schema: S, fastPath?: (json: unknown) => z.output<S> | undefined): Promise<z.output<S>> {
-    if (this.#closed) throw new ConnectionError({ method: call.method, path: "/" + call.segments.join("/"), reason: "the client is closed", attempts: 0 });
+    if (this.#closed) throw closedError({ method: call.method, path: "/" + call.segments.join("/") }, 0);
     const url = this.buildUrl(call);
     const ctx = { method: call.method, path: url.pathname };
     const { maxRetries, retryBudgetMs, timeoutMs, logger } = this.#settings;
@@ -111,21 +113,30 @@ export class Transport {
     const retryable = SAFE_METHODS.has(call.method);
     let attempts = 0;
     let skewCorrected = false;
+    // Derived, once per call: many calls waiting at the gate on one caller's signal add no listener to it.
+    const admitSignal = call.signal && AbortSignal.any([call.signal]);
     // Held across a re-signing for the clock: that retry is the same first contact.
     let ticket: AuthTicket | undefined;
 
     try {
       for (;;) {
+        if (this.#closed) throw closedError(ctx, attempts);
         // Never past this call's own deadline: if the gateway still throttles then, its 429 is the answer.
         // A little jitter each, so that clients released at the same moment do not all arrive at once.
-        const throttled = throttleWaitMs(this.#throttleKey);
-        const wait = throttled > 0 ? Math.min(throttled + fullJitterDelay(0), Math.max(0, deadline - performance.now())) : 0;
-        if (wait > 0) await this.#sleep(wait, call.signal);
+        const wait = this.#throttleWait(deadline);
+        if (wait > 0) await this.#sleep(wait, call.signal, ctx, attempts);
         try {
-          ticket ??= await admit(this.#authKey, ctx, call.signal);
+          ticket ??= await admit(this.#authKey, ctx, admitSignal);
         } catch (err) {
           if (err instanceof HuaweiCloudApiError) logger?.(`${call.method} ${url.pathname}${url.search} -> ${err.status} not sent: these credentials were refused earlier (request id ${err.requestId ?? "none"})`);
           throw err;
+        }
+        // A 429 may have come while this call waited at the gate (the first contact's own answer, say):
+        // its back-off holds for this call too. The turn goes back, to be taken again after the wait.
+        if (this.#closed || this.#throttleWait(deadline) > 0) {
+          ticket.inconclusive();
+          ticket = undefined;
+          continue;
         }
         attempts++;
         // The clock this attempt is signed with: another request may correct it while this one is out.
@@ -138,6 +149,7 @@ export class Transport {
           ticket.inconclusive();
           ticket = undefined;
           if (call.signal?.aborted) throw new AbortError();
+          if (this.#closed) throw closedError(ctx, attempts);
           if (err instanceof ResponseTooLargeError) {
             logger?.(`${call.method} ${url.pathname}${url.search} -> ${err.message} (attempt ${attempts})`);
             throw err;
@@ -146,7 +158,7 @@ export class Transport {
           logger?.(`${call.method} ${url.pathname}${url.search} -> ${timedOut ? "timeout" : describeNetworkError(err)} (attempt ${attempts})`);
           const delay = fullJitterDelay(attempts - 1);
           if (retryable && attempts <= maxRetries && performance.now() + delay < deadline) {
-            await this.#sleep(delay, call.signal);
+            await this.#sleep(delay, call.signal, ctx, attempts);
             continue;
           }
           if (timedOut) throw new TimeoutError(`${call.method} ${url.pathname} got no complete answer within ${timeoutMs} ms, ${attempts} attempt(s)`, timeoutMs);
@@ -167,7 +179,7 @@ export class Transport {
             const delay = fullJitterDelay(attempts - 1);
             if (attempts <= maxRetries && performance.now() + delay < deadline) {
               logger?.(`${call.method} ${url.pathname}${url.search} -> a body that is not JSON; asking again (attempt ${attempts})`);
-              await this.#sleep(delay, call.signal);
+              await this.#sleep(delay, call.signal, ctx, attempts);
               continue;
             }
             throw err.error;
@@ -195,7 +207,7 @@ export class Transport {
         if (attempt.status === 429) backOffTogether(this.#throttleKey, Math.min(delay, retryBudgetMs));
         if (!retryable || !RETRYABLE_STATUS.has(attempt.status) || attempts > maxRetries) throw error;
         if (performance.now() + delay >= deadline) throw error;
-        if (attempt.status !== 429) await this.#sleep(delay, call.signal);
+        if (attempt.status !== 429) await this.#sleep(delay, call.signal, ctx, attempts);
       }
     } finally {
       ticket?.inconclusive();
@@ -347,24 +359,39 @@ export class Transport {
       status: attempt.status,
       errorCode: fields.errorCode === undefined ? "UNKNOWN" : maskedExcerpt(fields.errorCode, 80, this.#secrets(attempt)),
       errorMsg,
-      requestId: headerRequestId ?? (fields.requestId === undefined ? undefined : maskedExcerpt(fields.requestId, 80, this.#secrets(attempt))),
+      // The body's id is the API's own; a proxy in between may set an X-Request-Id header of its own.
+      requestId: fields.requestId === undefined ? headerRequestId : maskedExcerpt(fields.requestId, 80, this.#secrets(attempt)),
       attempts,
     });
   }
 
-  async #sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  /** How long the shared back-off of a 429 still holds this call, never past its deadline, with a little jitter. */
+  #throttleWait(deadline: number): number {
+    const throttled = throttleWaitMs(this.#throttleKey);
+    return throttled > 0 ? Math.min(throttled + fullJitterDelay(0), Math.max(0, deadline - performance.now())) : 0;
+  }
+
+  /** A back-off sleep, ended by the caller's abort (AbortError) or by close (the client is closed). */
+  async #sleep(ms: number, signal: AbortSignal | undefined, ctx: { method: string; path: string }, attempts: number): Promise<void> {
     try {
-      await sleep(ms, signal);
+      // A derived signal, never a listener on the shared one per sleep (many would trip MaxListeners).
+      await sleep(ms, AbortSignal.any(signal ? [signal, this.#closing.signal] : [this.#closing.signal]));
     } catch {
-      throw new AbortError();
+      if (signal?.aborted) throw new AbortError();
+      throw closedError(ctx, attempts);
     }
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closing.abort();
     await this.#dispatcher.close();
   }
+}
+
+function closedError(ctx: { method: string; path: string }, attempts: number): ConnectionError {
+  return new ConnectionError({ ...ctx, reason: "the client is closed", attempts }); // the reason the waiter reads as fatal
 }
 
 /** The gateway's echo of a signed X-Security-Token header, whatever token it holds. */

@@ -1,14 +1,15 @@
 // Promise "auth safety under concurrency": the gateway locks an access key after five failed
 // authentications, whoever makes them. Parallel data functions, gates in one provider host, a wide
-// walk and a key rotated while a program runs each cost at most one 401 at the emulator (its request
-// log and lockout counter decide), and the key is never locked. Credentials not yet answered
-// successfully send one request at a time; after a success, full concurrency.
+// walk and a key rotated between requests each cost at most one 401 at the emulator (its request
+// log and lockout counter decide); a key rotated while requests are out, at most MAX_IN_FLIGHT (those
+// cannot be recalled); the key is never locked. Credentials not yet answered
+// successfully send one request at a time; after a success, at most MAX_IN_FLIGHT at once.
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { generatedSeed, startEmulator } from "../../emulator";
 import { BackgroundTaskGate, getBackgroundTasksOutput } from "../../provider";
 import { HuaweiCloudApiError, waitForBackgroundTask } from "../../sdk";
-import { CONFIRMED_FOR_MS } from "../../sdk/http/auth-gate";
+import { CONFIRMED_FOR_MS, LOCKOUT_FAILURES, MAX_IN_FLIGHT } from "../../sdk/http/auth-gate";
 import { DynamicHost, secretValue } from "../provider/helpers/dynamic-host";
 import { installMocks, settle, type RegisteredResource } from "../provider/helpers/mocks";
 import { ROOT } from "../cli/helpers";
@@ -72,8 +73,8 @@ describe("parallel data functions in one program", () => {
     expect(log).toHaveLength(N);
     // The emulator answers 40 ms after arrival: every other request arrived after the first was answered.
     for (const later of log.slice(1)) expect(later.at - log[0].at).toBeGreaterThanOrEqual(40);
-    // ...and those went together, not one by one.
-    expect(Math.max(...log.slice(1).map((r) => r.at)) - Math.min(...log.slice(1).map((r) => r.at))).toBeLessThan(40);
+    // ...and those went together, MAX_IN_FLIGHT at a time, not one by one (which would take four answers' time).
+    expect(Math.max(...log.slice(1).map((r) => r.at)) - Math.min(...log.slice(1).map((r) => r.at))).toBeLessThan(3 * 40);
   });
 });
 
@@ -166,6 +167,31 @@ describe("a key rotated while a program runs", () => {
     const old = await outcome(() => clientOf(rotating, { credentials: creds }).listBackgroundTasks({ instanceId: rotating.instanceId }));
     expect(failure(old)).toMatchObject({ status: 401, attempts: 0 });
     expect(requestsSince(rotating, mark).filter((r) => r.status === 401)).toHaveLength(1);
+    } finally {
+      await rotating.close();
+    }
+  }, 30_000);
+});
+
+describe("a key rotated in the middle of a walk", () => {
+  it(`a walk at pageConcurrency 8 already under way: at most MAX_IN_FLIGHT (${MAX_IN_FLIGHT}) 401s, fewer than lock the key, and the walk fails with the 401`, async () => {
+    const ak = "AKROTATEDMIDWALK0001";
+    const rotating = await startEmulator({ credentials: [{ accessKey: ak, secretKey: "the-secret-before-rotation-0003" }], seed: generatedSeed(3_000, Date.UTC(2024, 5, 1)), latencyMs: 40 });
+    try {
+      const walker = clientOf(rotating, { credentials: { accessKey: ak, secretKey: "the-secret-before-rotation-0003" }, pageConcurrency: 8, maxRetries: 5 });
+      // The first walk confirms the key and teaches the client the task count: the next one starts wide.
+      expect(await walker.listAllBackgroundTasks({ instanceId: rotating.instanceId })).toHaveLength(3_000);
+      const mark = requestsSince(rotating, 0).length;
+      const walk = outcome(() => walker.listAllBackgroundTasks({ instanceId: rotating.instanceId }));
+      await sleep(60); // pages are out (every success vouches for the key)
+      stateOf(rotating).rotateCredentials({ accessKey: ak, secretKey: "the-secret-after-rotation-0004" });
+      expect(failure(await walk)).toMatchObject({ status: 401 });
+      await sleep(100);
+      const refused = requestsSince(rotating, mark).filter((r) => r.status === 401);
+      expect(refused.length).toBeGreaterThanOrEqual(1);
+      expect(refused.length).toBeLessThanOrEqual(MAX_IN_FLIGHT);
+      expect(refused.length).toBeLessThan(LOCKOUT_FAILURES);
+      expect(stateOf(rotating).lockouts.isLocked(ak, Date.now())).toBe(false);
     } finally {
       await rotating.close();
     }

@@ -1,5 +1,5 @@
 import { HuaweiCloudApiError } from "../../sdk";
-import { CONFIRMED_FOR_MS, admit, authGateKey, resetAuthGates } from "../../sdk/http/auth-gate";
+import { CONFIRMED_FOR_MS, MAX_IN_FLIGHT, LOCKOUT_FAILURES, admit, authGateCount, authGateKey, resetAuthGates } from "../../sdk/http/auth-gate";
 
 const ctx = { method: "GET", path: "/v2/p/instances/i/tasks" };
 const refusal = () => new HuaweiCloudApiError({ ...ctx, status: 401, errorCode: "APIGW.0301", errorMsg: "verify aksk signature fail", requestId: "r1" });
@@ -13,12 +13,12 @@ describe("the authentication gate", () => {
     const k = key();
     const first = await admit(k, ctx, undefined);
     let admitted = 0;
-    const others = Array.from({ length: 5 }, () => admit(k, ctx, undefined).then((t) => (admitted++, t)));
+    const others = Array.from({ length: MAX_IN_FLIGHT }, () => admit(k, ctx, undefined).then((t) => (admitted++, t)));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(admitted).toBe(0);
     first.confirmed();
     const tickets = await Promise.all(others);
-    expect(admitted).toBe(5);
+    expect(admitted).toBe(MAX_IN_FLIGHT);
     for (const t of tickets) t.confirmed();
   });
 
@@ -77,5 +77,54 @@ describe("the authentication gate", () => {
     const waiting = admit(k, ctx, controller.signal);
     controller.abort();
     await expect(waiting).rejects.toMatchObject({ code: "ERR_ABORTED" });
+  });
+
+  it(`even confirmed, at most MAX_IN_FLIGHT (${MAX_IN_FLIGHT}, below the ${LOCKOUT_FAILURES} failures that lock a key) are out; a refusal refuses the ones waiting`, async () => {
+    expect(MAX_IN_FLIGHT).toBeLessThan(LOCKOUT_FAILURES);
+    const k = key();
+    (await admit(k, ctx, undefined)).confirmed();
+    const out = await Promise.all(Array.from({ length: MAX_IN_FLIGHT }, () => admit(k, ctx, undefined)));
+    let extraIn = false;
+    const extra = admit(k, ctx, undefined).then((t) => ((extraIn = true), t));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(extraIn).toBe(false);
+    out[0].confirmed(); // a slot frees: the next one goes
+    (await extra).confirmed();
+    const more = await admit(k, ctx, undefined); // the slot the extra freed
+    const waiting = admit(k, ctx, undefined);
+    out[1].refused(refusal()); // the secret was rotated: the in-flight ones cannot be recalled, the waiting one is refused
+    await expect(waiting).rejects.toMatchObject({ status: 401, attempts: 0 });
+    for (const t of [...out.slice(2), more]) t.refused(refusal());
+  });
+
+  it("a refusal holds for the lockout period, then one request may try again", async () => {
+    resetAuthGates({ refusalPeriodMs: 100 });
+    const k = key();
+    (await admit(k, ctx, undefined)).refused(refusal());
+    await expect(admit(k, ctx, undefined)).rejects.toMatchObject({ status: 401, attempts: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const probe = await admit(k, ctx, undefined);
+    let otherIn = false;
+    const other = admit(k, ctx, undefined).then((t) => ((otherIn = true), t));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(otherIn).toBe(false); // first contact again: one alone
+    probe.refused(refusal());
+    await expect(other).rejects.toMatchObject({ status: 401, attempts: 0 });
+  });
+
+  it("forgets credentials no longer in use (a refreshed token each time), keeps those in use", async () => {
+    resetAuthGates({ refusalPeriodMs: 50 });
+    const origin = "http://127.0.0.1:8";
+    const held = await admit(authGateKey(origin, { accessKey: "AK", secretKey: "SK", securityToken: "in-use" }), ctx, undefined);
+    const refused = authGateKey(origin, { accessKey: "AK", secretKey: "SK", securityToken: "refused" });
+    (await admit(refused, ctx, undefined)).refused(refusal());
+    for (let i = 0; i < 50; i++) (await admit(authGateKey(origin, { accessKey: "AK", secretKey: "SK", securityToken: `token-${i}` }), ctx, undefined)).inconclusive();
+    // Answered inconclusively: each is as good as new, so each new key sweeps the previous away.
+    expect(authGateCount()).toBe(3);
+    await expect(admit(refused, ctx, undefined)).rejects.toMatchObject({ status: 401 }); // a fresh refusal is kept
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    (await admit(authGateKey(origin, { accessKey: "AK", secretKey: "SK", securityToken: "later" }), ctx, undefined)).inconclusive();
+    expect(authGateCount()).toBe(2); // the one in flight and the newest
+    held.confirmed();
   });
 });

@@ -6,6 +6,7 @@ import type { ClientOptions } from "../../sdk/settings";
 import { getEventListeners } from "node:events";
 import { request } from "undici";
 import { signRequest } from "../../sdk/signing";
+import { resetAuthGates } from "../../sdk/http/auth-gate";
 import { ConnectionError, HuaweiCloudApiError, IncompleteListError, ResponseValidationError, ValidationError } from "../../sdk/errors";
 
 const CANARY_SK = "CANARY-SK-client-9c2f41d7";
@@ -160,6 +161,17 @@ describe("retries", () => {
     expect(log[1].at - log[0].at).toBeGreaterThanOrEqual(900);
   });
 
+  it("requests waiting behind a first contact that gets a 429 wait out its Retry-After too", async () => {
+    resetAuthGates(); // unconfirmed credentials: the first request goes alone, the others wait for its answer
+    await admin.setFault({ mode: "throttle", count: 1, retry_after_s: 1 });
+    const c = client();
+    const pages = await Promise.all([0, 1, 2].map(() => c.listBackgroundTasks({ instanceId: emu.instanceId, limit: 1 })));
+    for (const page of pages) expect(page.tasks).toHaveLength(1);
+    const log = await admin.requests();
+    expect(log.map((r) => r.status)).toEqual([429, 200, 200, 200]);
+    for (const later of log.slice(1)) expect(later.at - log[0].at).toBeGreaterThanOrEqual(950);
+  });
+
   it("shares a 429 without Retry-After too, with a short jittered pause", async () => {
     await admin.setFault({ mode: "throttle", count: 1, omit_retry_after: true });
     const page = await client().listBackgroundTasks({ instanceId: emu.instanceId, limit: 1 });
@@ -183,6 +195,25 @@ describe("retries", () => {
     expect(err.status).toBe(503);
     expect(err.attempts).toBe(3);
     expect(await admin.requests()).toHaveLength(3);
+  });
+
+  it("close() ends a call sleeping in retry back-off at once, with no attempt on the closed client", async () => {
+    await admin.setFault({ mode: "error503" });
+    const lines: string[] = [];
+    const c = client({ maxRetries: 5, logger: (line) => lines.push(line) });
+    const call = c.listBackgroundTasks({ instanceId: emu.instanceId }).catch((e: unknown) => e);
+    // Its first 503 is in: the call sleeps before its retry.
+    for (let i = 0; i < 200 && !lines.some((l) => l.includes("-> 503")); i++) await new Promise((r) => setTimeout(r, 2));
+    const closedAt = performance.now();
+    await c.close();
+    const err = await call;
+    expect(performance.now() - closedAt).toBeLessThan(300);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).message).toMatch(/the client is closed/);
+    await new Promise((r) => setTimeout(r, 50));
+    // Every attempt the server saw was answered with a 503 before close; none went to the closed dispatcher.
+    expect(lines.every((l) => l.includes("-> 503"))).toBe(true);
+    expect((await admin.requests()).length).toBe(lines.length);
   });
 
   it("reports connection resets that outlast the retries as ConnectionError", async () => {

@@ -1,7 +1,9 @@
 // What the gateway does that public evidence shows, as the client meets it: the request id of a
 // service refusal only in the X-Request-Id header, and paging by `start` counted from 1 (never the
 // `offset` some official SDK releases sent).
-import { HuaweiCloudApiError } from "../../sdk";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { HuaweiCloudApiError, RocketMQClient } from "../../sdk";
 import { call } from "../emulator/helpers";
 import { useEmulatorFixture } from "./emulator-fixture";
 
@@ -36,4 +38,33 @@ test("the client pages with start counted from 1, never offset: every listing re
   }
   expect(log[0].query.start).toBe("1");
   expect(log[log.length - 1].query).toEqual({ start: "1", limit: "5" });
+});
+
+test("a proxy's own X-Request-Id never hides the id the API's body gives: the body's id wins, the header is the fallback", async () => {
+  // A loopback proxy in front of the emulator that sets an X-Request-Id of its own, as load balancers do.
+  const proxy = http.createServer((req, res) => {
+    const upstream = http.request(`${fx.emu.url}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, { ...up.headers, "x-request-id": "proxy-own-request-id" });
+      up.pipe(res);
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  const client = new RocketMQClient({ endpoint: url, projectId: fx.emu.projectId, credentials: { accessKey: fx.emu.credentials.accessKey, secretKey: "a-wrong-secret-behind-a-proxy-0001" }, maxRetries: 0 }, {});
+  const good = new RocketMQClient({ endpoint: url, projectId: fx.emu.projectId, credentials: fx.emu.credentials, maxRetries: 0 }, {});
+  try {
+    const err = (await client.listBackgroundTasks({ instanceId: fx.emu.instanceId }).catch((e: unknown) => e)) as HuaweiCloudApiError;
+    expect(err).toBeInstanceOf(HuaweiCloudApiError);
+    expect(err.status).toBe(401);
+    // The gateway's refusal carries request_id in its body: that one, not the proxy's.
+    expect(err.requestId).toMatch(/^[0-9a-f]{32}$/);
+    // A body without one (the service's own refusal): the header is read, here the proxy's.
+    const missing = (await good.showBackgroundTask({ instanceId: "no-such-instance", taskId: "t1" }).catch((e: unknown) => e)) as HuaweiCloudApiError;
+    expect(missing).toMatchObject({ status: 404, errorCode: "DMS.00404022", requestId: "proxy-own-request-id" });
+  } finally {
+    await client.close();
+    await good.close();
+    await new Promise((resolve) => proxy.close(resolve));
+  }
 });
