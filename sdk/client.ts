@@ -147,8 +147,12 @@ export class RocketMQClient {
     const until = requireFunction("until", query.until) as ListAllBackgroundTasksQuery["until"];
     const maxResults = optionalInteger("maxResults", query.maxResults, 1, 1_000_000);
     // Without a filter, N tasks are on the first ceil(N / 100) pages: no page past them is asked
-    // for. With one, the matches seen so far estimate how many more pages hold the rest; `until`
-    // reads page by page. A listing that must be read whole asks as wide as pageConcurrency allows.
+    // for. With one, the matches seen so far estimate how many more pages hold the rest. `until`
+    // cannot tell how far its answer is: it asks for page one alone, then doubles the pages ahead
+    // per page read up to pageConcurrency, so a search that finds nothing (a task not created yet)
+    // costs about as many round trips as a whole read, not one per page, and one that stops early
+    // costs at most pageConcurrency − 1 pages past its stop. A listing that must be read whole asks
+    // as wide as pageConcurrency allows.
     // The newest N < 100 of an unfiltered listing are one page of N: no more is sent, or parsed.
     const pageSize = filter === undefined && until === undefined && maxResults !== undefined ? Math.min(maxResults, PAGE_SIZE) : PAGE_SIZE;
     let kept: BackgroundTask[] = [];
@@ -156,7 +160,7 @@ export class RocketMQClient {
       maxResults === undefined && until === undefined
         ? undefined
         : (pagesRead: number) => {
-            if (until !== undefined) return 1;
+            if (until !== undefined) return Math.min(this.#pageConcurrency, 2 ** pagesRead);
             const missing = maxResults! - kept.length;
             if (filter === undefined || pagesRead === 0) return Math.ceil(missing / pageSize);
             return kept.length === 0 ? 2 ** pagesRead : Math.ceil((missing * pagesRead) / kept.length);

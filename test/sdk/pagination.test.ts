@@ -368,10 +368,14 @@ describe("reads that stop early, counted in the emulator's request log (issue 12
       await client.close();
     }
     const starts = (await lists()).map((l) => Number(l.query.start));
-    // The poll's first page, then the search's pages up to the one holding the match, nothing beyond;
-    // then the task by id (not a list request).
+    // The poll's first page, then the search's pages up to the one holding the match and at most
+    // pageConcurrency − 1 (3) asked for ahead of it; then the task by id (not a list request).
     expect(page).toBeGreaterThan(10);
-    expect(starts).toEqual([1, ...Array.from({ length: page }, (_, i) => i * 100 + 1)]);
+    expect(starts[0]).toBe(1);
+    const search = starts.slice(1).sort((a, b) => a - b);
+    expect(search.slice(0, page)).toEqual(Array.from({ length: page }, (_, i) => i * 100 + 1));
+    expect(search.length - page).toBeLessThanOrEqual(3);
+    expect(Math.max(...search)).toBeLessThanOrEqual((page + 2) * 100 + 1);
   });
 
   it("a wait by name with createdAfter stops at the first page older than that time", async () => {
@@ -392,9 +396,11 @@ describe("reads that stop early, counted in the emulator's request log (issue 12
       await client.close();
     }
     const starts = (await lists()).map((l) => Number(l.query.start));
-    // One search for both, stopped at the deep match's page: never the 50 pages of the history.
+    // One search for both, stopped at the deep match's page (and at most pageConcurrency − 1 pages
+    // asked for ahead of it): never the 50 pages of the history.
     expect(page).toBeLessThan(20);
-    expect(Math.max(...starts)).toBe((page - 1) * 100 + 1);
+    expect(Math.max(...starts)).toBeGreaterThanOrEqual((page - 1) * 100 + 1);
+    expect(Math.max(...starts)).toBeLessThanOrEqual((page + 2) * 100 + 1);
 
     // Alone, the same wait sends createdAfter as begin_time and its search ends with the tasks after it.
     await fx.admin.clearRequests();
@@ -406,6 +412,40 @@ describe("reads that stop early, counted in the emulator's request log (issue 12
     }
     // The first poll, then the three pages of tasks created after createdAfter (about 250).
     expect((await lists()).map((l) => Number(l.query.start))).toEqual([1, 1, 101, 201]);
+  });
+});
+
+// A search by name that finds nothing reads the whole history: with a round trip of latency it
+// must overlap its pages (pageConcurrency 4), not wait for each answer before asking for the next.
+describe("a search with `until` that finds nothing (the wait for a task not created yet)", () => {
+  const LATENCY = 80;
+  const fx = useEmulatorFixture({ seed: generatedSeed(1_000, Date.UTC(2024, 5, 1)), latencyMs: LATENCY });
+  const lists = async () => (await fx.admin.requests()).filter((r) => r.path.endsWith("/tasks"));
+
+  it("asks for pages ahead, doubling per page read up to pageConcurrency, and still reads them all", async () => {
+    const tasks = await fx.client.listAllBackgroundTasks({ instanceId: fx.emu.instanceId, until: () => false });
+    expect(tasks).toHaveLength(1_000);
+    const sent = (await lists()).sort((a, b) => a.at - b.at);
+    expect(sent.map((l) => Number(l.query.start)).sort((a, b) => a - b)).toEqual(Array.from({ length: 11 }, (_, i) => i * 100 + 1));
+    // Page one alone; then requests leave while earlier ones are still being answered. One page at
+    // a time, every request would arrive at least a round trip (LATENCY) after the one before it.
+    expect(sent[1].at - sent[0].at).toBeGreaterThanOrEqual(LATENCY - 5);
+    const overlapping = sent.slice(1).filter((l, i) => l.at - sent[i].at < LATENCY / 2).length;
+    expect(overlapping).toBeGreaterThanOrEqual(5);
+  });
+
+  it("a wait by name for a task not created yet searches the history with pages in flight together", async () => {
+    const client = new RocketMQClient({ endpoint: fx.emu.url, projectId: fx.emu.projectId, credentials: fx.emu.credentials }, {});
+    try {
+      await expect(waitForBackgroundTask(client, { instanceId: fx.emu.instanceId, name: "neverCreatedTask", timeoutMs: 2_500, pollIntervalMs: 10_000 })).rejects.toThrow(/no matching task yet/);
+    } finally {
+      await client.close();
+    }
+    const sent = (await lists()).sort((a, b) => a.at - b.at);
+    // The poll's page, then the search: all 11 pages, most of them asked for before the one before was answered.
+    expect(sent.length).toBeGreaterThanOrEqual(12);
+    const overlapping = sent.slice(1).filter((l, i) => l.at - sent[i].at < LATENCY / 2).length;
+    expect(overlapping).toBeGreaterThanOrEqual(5);
   });
 });
 
