@@ -210,7 +210,11 @@ export class RocketMQClient {
     requireObject("query", query);
     const instanceId = requireId("instanceId", query.instanceId);
     const times = timeQuery(query);
-    const signal = requireSignal(query.signal);
+    const callerSignal = requireSignal(query.signal);
+    // Pages the walk no longer needs (it stopped early, or failed) are cancelled when it ends,
+    // whether in flight or waiting out a retry back-off: none of them is sent after that.
+    const walkEnded = new AbortController();
+    const signal = callerSignal ? AbortSignal.any([callerSignal, walkEnded.signal]) : walkEnded.signal;
     const segments = this.#tasksPath(instanceId);
     const countKey = `${instanceId}?${times.begin_time ?? ""}-${times.end_time ?? ""}`;
     const fetchPage = async (start: number, limit: number) => {
@@ -246,6 +250,8 @@ export class RocketMQClient {
           instanceId,
           reason: `it reached maxListPages (${maxPages} pages, ${maxPages * pageSize} tasks) while the API announced ${error.announced} tasks and the last page was full; pass a larger maxListPages to the client if the instance really holds that many, or narrow the listing with beginTime/endTime`,
         });
+      } finally {
+        walkEnded.abort();
       }
     })();
   }

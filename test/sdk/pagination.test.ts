@@ -1,5 +1,7 @@
 // The paging walker is pure over its fetchPage function: most specs feed it pages directly (the same
 // behaviours are proven over real HTTP in client.test.ts); the early-stopping reads are counted against the emulator.
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { generatedSeed } from "../../emulator";
 import { getBackgroundTasks } from "../../provider";
 import { RocketMQClient } from "../../sdk/client";
@@ -446,6 +448,95 @@ describe("a search with `until` that finds nothing (the wait for a task not crea
     expect(sent.length).toBeGreaterThanOrEqual(12);
     const overlapping = sent.slice(1).filter((l, i) => l.at - sent[i].at < LATENCY / 2).length;
     expect(overlapping).toBeGreaterThanOrEqual(5);
+  });
+});
+
+// A walk that has ended (stopped early, or failed) cancels the pages it no longer needs, in flight
+// or waiting out a retry back-off. A forwarding server on loopback in front of the emulator makes
+// chosen pages slow or failing, and records every request that reaches it.
+describe("a walk that ends cancels the pages it no longer needs", () => {
+  const fx = useEmulatorFixture({ seed: generatedSeed(1_000, Date.UTC(2024, 5, 1)) });
+  let front: Server;
+  let frontUrl: string;
+  const arrived: { start: number; at: number }[] = [];
+  /** How the front answers a page (by its start); undefined forwards it at once. */
+  let answer: (start: number) => { afterMs: number; status: number } | undefined = () => undefined;
+
+  beforeAll(async () => {
+    const target = new URL(fx.emu.url);
+    front = createServer((req, res) => {
+      const url = new URL(req.url!, "http://front");
+      const start = Number(url.searchParams.get("start") ?? 0);
+      if (url.pathname.endsWith("/tasks")) arrived.push({ start, at: performance.now() });
+      const canned = url.pathname.endsWith("/tasks") ? answer(start) : undefined;
+      if (canned) {
+        setTimeout(() => {
+          if (res.destroyed) return;
+          res.writeHead(canned.status, { "content-type": "application/json" });
+          res.end(JSON.stringify({ error_code: `DMS.${canned.status}`, error_msg: "refused by the front" }));
+        }, canned.afterMs);
+        return;
+      }
+      const upstream = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode!, up.headers);
+        up.pipe(res);
+      });
+      upstream.on("error", () => res.destroy());
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+    frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    front.closeAllConnections();
+    await new Promise((r) => front.close(r));
+  });
+  beforeEach(() => {
+    arrived.length = 0;
+    answer = () => undefined;
+  });
+
+  const frontClient = () => new RocketMQClient({ endpoint: frontUrl, projectId: fx.emu.projectId, credentials: fx.emu.credentials }, {});
+  const startsOf = (from: number) => arrived.filter((a) => a.at >= from).map((a) => a.start);
+
+  it("an early stop settles at once and no page it no longer needs is sent again", async () => {
+    // Pages after the second answer 503 after 150 ms: a walk that went on would retry them.
+    answer = (start) => (start > 101 ? { afterMs: 150, status: 503 } : undefined);
+    const client = frontClient();
+    try {
+      const began = performance.now();
+      const tasks = await client.listAllBackgroundTasks({ instanceId: fx.emu.instanceId, until: (kept) => kept.length >= 200 });
+      expect(tasks).toHaveLength(200);
+      expect(performance.now() - began).toBeLessThan(1_000);
+      const stopped = performance.now();
+      // Page three left with page two (pages ahead of an `until` read) and was still unanswered at the stop.
+      expect(arrived.map((a) => a.start)).toContain(201);
+      await new Promise((r) => setTimeout(r, 1_000)); // past the 503s and the first back-offs
+      // Nothing reached the server after the stop but what was already on its way (at most once a page).
+      const late = startsOf(stopped);
+      expect(new Set(late).size).toBe(late.length);
+      const all = arrived.map((a) => a.start);
+      expect(new Set(all).size).toBe(all.length);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("a walk that fails cancels the pages still in flight or in retry back-off", async () => {
+    // Page two is refused at once (403: not retried); the others answer 503 after 150 ms.
+    answer = (start) => (start === 101 ? { afterMs: 0, status: 403 } : start > 101 ? { afterMs: 150, status: 503 } : undefined);
+    const client = frontClient();
+    try {
+      const began = performance.now();
+      await expect(client.listAllBackgroundTasks({ instanceId: fx.emu.instanceId })).rejects.toMatchObject({ status: 403 });
+      expect(performance.now() - began).toBeLessThan(1_000);
+      await new Promise((r) => setTimeout(r, 1_000));
+      const all = arrived.map((a) => a.start);
+      expect(all.length).toBeGreaterThanOrEqual(3); // page one, page two and at least one page beside it
+      expect(new Set(all).size).toBe(all.length); // none of them asked for again
+    } finally {
+      await client.close();
+    }
   });
 });
 
