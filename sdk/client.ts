@@ -7,6 +7,7 @@ import { newestFirst } from "./filters";
 import { ListChangedDuringWalk, PAGE_SIZE, shortWalkError, walkPages, WalkBoundReached } from "./pagination";
 import { TaskPageSchema, TaskProgressSchema, type BackgroundTask, type TaskPage, type TaskProgress } from "./schemas";
 import { resolveSettings, type ClientOptions, type Env } from "./settings";
+import { forgetSigningKey, type Credentials } from "./signing";
 import { describe, optionalApiTime, optionalInteger, requireId } from "./validation";
 
 /** Full listings tried before a list that keeps losing tasks under the walk is reported. */
@@ -107,6 +108,8 @@ export class RocketMQClient {
   /** The region, when one was given. */
   readonly region: string | undefined;
   readonly #transport: Transport;
+  /** The transport signs with this very object: the signer's padded keys are held for it until close. */
+  readonly #credentials: Credentials;
   readonly #pageConcurrency: number;
   readonly #maxListPages: number;
   /** The last task_count read per instance and time filter (the most recent few hundred). */
@@ -120,6 +123,7 @@ export class RocketMQClient {
     this.engine = settings.engine;
     this.#pageConcurrency = settings.pageConcurrency;
     this.#maxListPages = settings.maxListPages;
+    this.#credentials = settings.credentials;
     this.#transport = new Transport(settings);
   }
 
@@ -291,7 +295,11 @@ export class RocketMQClient {
 
   /** Closes the connection pool. Calls after this fail. */
   async close(): Promise<void> {
-    await this.#transport.close();
+    try {
+      await this.#transport.close();
+    } finally {
+      forgetSigningKey(this.#credentials);
+    }
   }
 
   /** The correction this client applies to the local clock, learnt from the gateway (ms). */
