@@ -7,6 +7,7 @@ import { newestFirst } from "./filters";
 import { ListChangedDuringWalk, PAGE_SIZE, shortWalkError, walkPages, WalkBoundReached } from "./pagination";
 import { TaskPageSchema, TaskProgressSchema, type BackgroundTask, type TaskPage, type TaskProgress } from "./schemas";
 import { resolveSettings, type ClientOptions, type Env } from "./settings";
+import { forgetSigningKey, type Credentials } from "./signing";
 import { describe, optionalApiTime, optionalInteger, requireId } from "./validation";
 
 /** Full listings tried before a list that keeps losing tasks under the walk is reported. */
@@ -107,6 +108,8 @@ export class RocketMQClient {
   /** The region, when one was given. */
   readonly region: string | undefined;
   readonly #transport: Transport;
+  /** The transport signs with this very object: the signer's padded keys are held for it until close. */
+  readonly #credentials: Credentials;
   readonly #pageConcurrency: number;
   readonly #maxListPages: number;
   /** The last task_count read per instance and time filter (the most recent few hundred). */
@@ -120,6 +123,7 @@ export class RocketMQClient {
     this.engine = settings.engine;
     this.#pageConcurrency = settings.pageConcurrency;
     this.#maxListPages = settings.maxListPages;
+    this.#credentials = settings.credentials;
     this.#transport = new Transport(settings);
   }
 
@@ -147,8 +151,12 @@ export class RocketMQClient {
     const until = requireFunction("until", query.until) as ListAllBackgroundTasksQuery["until"];
     const maxResults = optionalInteger("maxResults", query.maxResults, 1, 1_000_000);
     // Without a filter, N tasks are on the first ceil(N / 100) pages: no page past them is asked
-    // for. With one, the matches seen so far estimate how many more pages hold the rest; `until`
-    // reads page by page. A listing that must be read whole asks as wide as pageConcurrency allows.
+    // for. With one, the matches seen so far estimate how many more pages hold the rest. `until`
+    // cannot tell how far its answer is: it asks for page one alone, then doubles the pages ahead
+    // per page read up to pageConcurrency, so a search that finds nothing (a task not created yet)
+    // costs about as many round trips as a whole read, not one per page, and one that stops early
+    // costs at most pageConcurrency − 1 pages past its stop. A listing that must be read whole asks
+    // as wide as pageConcurrency allows.
     // The newest N < 100 of an unfiltered listing are one page of N: no more is sent, or parsed.
     const pageSize = filter === undefined && until === undefined && maxResults !== undefined ? Math.min(maxResults, PAGE_SIZE) : PAGE_SIZE;
     let kept: BackgroundTask[] = [];
@@ -156,7 +164,7 @@ export class RocketMQClient {
       maxResults === undefined && until === undefined
         ? undefined
         : (pagesRead: number) => {
-            if (until !== undefined) return 1;
+            if (until !== undefined) return Math.min(this.#pageConcurrency, 2 ** pagesRead);
             const missing = maxResults! - kept.length;
             if (filter === undefined || pagesRead === 0) return Math.ceil(missing / pageSize);
             return kept.length === 0 ? 2 ** pagesRead : Math.ceil((missing * pagesRead) / kept.length);
@@ -206,7 +214,11 @@ export class RocketMQClient {
     requireObject("query", query);
     const instanceId = requireId("instanceId", query.instanceId);
     const times = timeQuery(query);
-    const signal = requireSignal(query.signal);
+    const callerSignal = requireSignal(query.signal);
+    // Pages the walk no longer needs (it stopped early, or failed) are cancelled when it ends,
+    // whether in flight or waiting out a retry back-off: none of them is sent after that.
+    const walkEnded = new AbortController();
+    const signal = callerSignal ? AbortSignal.any([callerSignal, walkEnded.signal]) : walkEnded.signal;
     const segments = this.#tasksPath(instanceId);
     const countKey = `${instanceId}?${times.begin_time ?? ""}-${times.end_time ?? ""}`;
     const fetchPage = async (start: number, limit: number) => {
@@ -242,6 +254,8 @@ export class RocketMQClient {
           instanceId,
           reason: `it reached maxListPages (${maxPages} pages, ${maxPages * pageSize} tasks) while the API announced ${error.announced} tasks and the last page was full; pass a larger maxListPages to the client if the instance really holds that many, or narrow the listing with beginTime/endTime`,
         });
+      } finally {
+        walkEnded.abort();
       }
     })();
   }
@@ -281,7 +295,11 @@ export class RocketMQClient {
 
   /** Closes the connection pool. Calls after this fail. */
   async close(): Promise<void> {
-    await this.#transport.close();
+    try {
+      await this.#transport.close();
+    } finally {
+      forgetSigningKey(this.#credentials);
+    }
   }
 
   /** The correction this client applies to the local clock, learnt from the gateway (ms). */

@@ -1,5 +1,6 @@
-import { ValidationError, filterTasks, type TaskFilters } from "../../sdk";
+import { ValidationError, type TaskFilters } from "../../sdk";
 import { requireKnownStatus } from "../../sdk/validation";
+import { taskPredicate } from "../../sdk/filters";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError, flagUsageError, parseCommandLine, parseAgo, parseId, parseInteger, parseParams, parseTime, required } from "../args";
 import { PROGRAM, runCommand, withClient, type Io } from "../command";
 import { EXIT_OK } from "../exit-codes";
@@ -39,8 +40,8 @@ Options:
 
 ${CONNECTION_HELP}
 
-Names, statuses and params are filtered here, after every page is read; the time range is sent to
-the API.
+Names, statuses and params are filtered here, as the pages are read (newest first); with --limit
+the read stops once the newest <n> matches are in. The time range is sent to the API.
 
 Examples:
   ${PROGRAM} list --instance 11111111-2222-3333-4444-555555555555 --since 2h
@@ -71,19 +72,22 @@ export function list(argv: string[], io: Io): Promise<number> {
     const filters: TaskFilters = { names: values.name, statuses, paramsMatch: parseParams(values.param) };
     const limit = values.limit !== undefined ? parseInteger(values.limit, "limit", 1, 1_000_000) : undefined;
 
-    const all = await withClient(values, ctx, (client) => client.listAllBackgroundTasks({ instanceId, beginTime, endTime, signal: io.signal }));
-    const tasks = filterTasks(all, filters, limit);
+    // Newest first: with --limit the read stops at the page holding the newest <limit> matches, so
+    // how many tasks the instance holds in all is not known (and not claimed) below.
+    const filter = taskPredicate(filters);
+    const tasks = await withClient(values, ctx, (client) => client.listAllBackgroundTasks({ instanceId, beginTime, endTime, filter, maxResults: limit, signal: io.signal }));
 
     if (values.json) {
       ctx.io.stdout.write(jsonText(tasks) + "\n");
       return EXIT_OK;
     }
     if (tasks.length === 0) {
-      ctx.io.stdout.write(`no tasks${all.length > 0 ? ` match (${all.length} listed)` : ""} on instance ${instanceId}\n`);
+      ctx.io.stdout.write(`no tasks${filter ? " match" : ""} on instance ${instanceId}\n`);
       return EXIT_OK;
     }
     ctx.io.stdout.write(taskTable(tasks, ctx.color) + "\n");
-    if (tasks.length !== all.length) ctx.io.stdout.write(paint(`${tasks.length} of ${all.length} tasks`, "dim", ctx.color) + "\n");
+    const summary = limit !== undefined && tasks.length === limit ? `the newest ${limit} ${filter ? "matching " : ""}tasks (--limit ${limit})` : filter ? `${tasks.length} matching tasks` : undefined;
+    if (summary) ctx.io.stdout.write(paint(summary, "dim", ctx.color) + "\n");
     return EXIT_OK;
   });
 }

@@ -151,7 +151,7 @@ export function signRequest(request: SignableRequest, credentials: Credentials, 
   const canonical = plain
     ? `${request.method.toUpperCase()}\n${url.pathname.endsWith("/") ? url.pathname : url.pathname + "/"}\n${canonicalPlainQuery(url.search)}\n${headerLines}\n${signedHeaders}\n${payloadHash(request.body, contentSha256)}`
     : canonicalRequestText(request.method, decodedPathname(url.pathname), canonicalQueryOfSearch(url.search), headerLines, signedHeaders, payloadHash(request.body, contentSha256));
-  headers.Authorization = `${ALGORITHM} Access=${credentials.accessKey}, SignedHeaders=${signedHeaders}, Signature=${signature(credentials.secretKey, stringToSign(sdkDate, canonical))}`;
+  headers.Authorization = `${ALGORITHM} Access=${credentials.accessKey}, SignedHeaders=${signedHeaders}, Signature=${signature(credentials.secretKey, stringToSign(sdkDate, canonical), credentials)}`;
   return headers;
 }
 

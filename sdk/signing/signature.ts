@@ -2,24 +2,29 @@ import * as crypto from "node:crypto";
 import { ALGORITHM } from "./canonical-request";
 
 // HMAC-SHA256 (RFC 2104) written out over node:crypto's one-shot SHA-256: a client signs every
-// request with the same secret, so the padded keys are made once, and two one-shot hashes cost
-// about half of what a Hmac object does for a string this short. The digest of the inner hash is
-// taken as a latin1 string (one byte per character) because a Buffer result takes a slower path.
+// request with the same secret, so the padded keys are made once per credentials, and two one-shot
+// hashes cost about half of what a Hmac object does for a string this short. The digest of the inner
+// hash is taken as a latin1 string (one byte per character) because a Buffer result takes a slower path.
 // Anything unusual (no crypto.hash before Node 20.12, a long message) uses createHmac.
 const oneShot = (crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: "hex" | "latin1") => string }).hash;
 const BLOCK = 64;
 const MAX_MESSAGE = 512;
 
 interface PaddedKey {
+  /** The credentials' own secret string (no copy): a changed secret makes new pads. */
   secret: string;
   inner: Buffer;
   outer: Buffer;
+  /** The view of `inner` last hashed: strings to sign have one length (algorithm, date, hex digest). */
+  view: Buffer | undefined;
 }
-// One secret only, so that a process that signs with many keeps none of them around.
-let lastKey: PaddedKey | undefined;
 
-function paddedKey(secretKey: string): PaddedKey {
-  if (lastKey?.secret === secretKey) return lastKey;
+// The pads are as good as the secret (XORed with a constant), so they live exactly as long as the
+// credentials they were made for: held per credentials object, gone with it or, zeroed, when its
+// client closes (forgetSigningKey). The module itself keeps no secret, nor anything derived from one.
+const padsByCredentials = new WeakMap<object, PaddedKey>();
+
+function padded(secretKey: string): PaddedKey {
   let key = Buffer.from(secretKey, "utf8");
   if (key.length > BLOCK) key = crypto.createHash("sha256").update(key).digest();
   const inner = Buffer.alloc(BLOCK + MAX_MESSAGE);
@@ -28,22 +33,40 @@ function paddedKey(secretKey: string): PaddedKey {
     inner[i] = (key[i] ?? 0) ^ 0x36;
     outer[i] = (key[i] ?? 0) ^ 0x5c;
   }
-  return (lastKey = { secret: secretKey, inner, outer });
+  key.fill(0); // Buffer.from may have used the shared pool, where it would linger
+  return { secret: secretKey, inner, outer, view: undefined };
 }
 
-// Strings to sign have one length (algorithm, date, hex digest): the view of that length is kept.
-let lastView: Buffer | undefined;
-function view(buffer: Buffer, length: number): Buffer {
-  if (lastView === undefined || lastView.buffer !== buffer.buffer || lastView.byteOffset !== buffer.byteOffset || lastView.length !== length) lastView = buffer.subarray(0, length);
-  return lastView;
+function paddedKey(secretKey: string, owner: object | undefined): PaddedKey {
+  if (owner === undefined) return padded(secretKey);
+  const known = padsByCredentials.get(owner);
+  if (known?.secret === secretKey) return known;
+  const made = padded(secretKey);
+  padsByCredentials.set(owner, made);
+  return made;
 }
 
-/** Hex HMAC-SHA256 of `toSign` with the secret key. */
-export function signature(secretKey: string, toSign: string): string {
+/** Drops (and zeroes) the padded keys made for `owner`'s secret: called when the client that owns them closes. */
+export function forgetSigningKey(owner: object): void {
+  const known = padsByCredentials.get(owner);
+  if (!known) return;
+  padsByCredentials.delete(owner);
+  known.inner.fill(0);
+  known.outer.fill(0);
+  known.view = undefined;
+}
+
+/**
+ * Hex HMAC-SHA256 of `toSign` with the secret key. `owner` (the credentials object the secret
+ * belongs to) keeps the padded keys for the next signature with it; without it nothing is kept.
+ */
+export function signature(secretKey: string, toSign: string, owner?: object): string {
   if (oneShot !== undefined && toSign.length <= MAX_MESSAGE / 3) {
-    const { inner, outer } = paddedKey(secretKey);
+    const key = paddedKey(secretKey, owner);
+    const { inner, outer } = key;
     const length = inner.write(toSign, BLOCK, "utf8");
-    outer.write(oneShot("sha256", view(inner, BLOCK + length), "latin1"), BLOCK, "latin1");
+    if (key.view === undefined || key.view.length !== BLOCK + length) key.view = inner.subarray(0, BLOCK + length);
+    outer.write(oneShot("sha256", key.view, "latin1"), BLOCK, "latin1");
     return oneShot("sha256", outer, "hex");
   }
   return crypto.createHmac("sha256", secretKey).update(toSign).digest("hex");

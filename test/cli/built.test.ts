@@ -54,8 +54,8 @@ describe("the rocketmq-tasks bin", () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^CREATED \(UTC\)\s+NAME\s+STATUS\s+PARAMS\s+ID$/);
-    expect(lines).toHaveLength(5); // header, three tasks, "3 of 28 tasks"
-    expect(lines[4]).toBe("3 of 28 tasks");
+    expect(lines).toHaveLength(5); // header, three tasks, the summary
+    expect(lines[4]).toBe("the newest 3 tasks (--limit 3)");
   });
 
   it("sets the process exit code: 64 for a usage error, 3 for an API error", async () => {

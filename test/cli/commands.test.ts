@@ -1,6 +1,6 @@
 // Every command in-process against a real emulator over loopback; nothing of our own is mocked.
 import type { BackgroundTask } from "../../sdk";
-import { EmulatorAdmin, startEmulator, type RunningEmulator } from "../../emulator";
+import { EmulatorAdmin, generatedSeed, startEmulator, type RunningEmulator } from "../../emulator";
 import { list } from "../../cli/commands/list";
 import { progress } from "../../cli/commands/progress";
 import { show } from "../../cli/commands/show";
@@ -93,7 +93,36 @@ describe("list", () => {
   it("says so when nothing matches", async () => {
     const r = await runIn(list, ["--instance", emu.instanceId, "--name", "noSuchTask"], env);
     expect(r.code).toBe(EXIT_OK);
-    expect(r.stdout).toBe(`no tasks match (28 listed) on instance ${emu.instanceId}\n`);
+    expect(r.stdout).toBe(`no tasks match on instance ${emu.instanceId}\n`);
+  });
+
+  it("--limit stops the read at the newest matches: one request for the newest 10 of a few hundred tasks", async () => {
+    const big = await startEmulator({ seed: generatedSeed(400, Date.UTC(2024, 5, 1)) });
+    const bigAdmin = new EmulatorAdmin(big.url);
+    try {
+      const bigEnv = emulatorEnv(big);
+      const lists = async () => (await bigAdmin.requests()).filter((q) => q.path.endsWith("/tasks"));
+      const r = await runIn(list, ["--instance", big.instanceId, "--limit", "10"], bigEnv);
+      expect(r.code).toBe(EXIT_OK);
+      expect(await lists()).toHaveLength(1);
+      const lines = r.stdout.trimEnd().split("\n");
+      expect(lines).toHaveLength(12); // header, ten tasks, the summary
+      expect(lines[11]).toBe("the newest 10 tasks (--limit 10)");
+      // Filtered: the read stops once ten matches are in, well before the 5 pages of the history.
+      await bigAdmin.clearRequests();
+      const all = JSON.parse((await runIn(list, ["--instance", big.instanceId, "--json"], bigEnv)).stdout) as BackgroundTask[];
+      expect(all).toHaveLength(400);
+      await bigAdmin.clearRequests();
+      const name = all[0].name;
+      const matching = all.filter((t) => t.name === name);
+      const tenthPage = Math.floor(all.indexOf(matching[9]) / 100) + 1;
+      const f = JSON.parse((await runIn(list, ["--instance", big.instanceId, "--name", name, "--limit", "10", "--json"], bigEnv)).stdout) as BackgroundTask[];
+      expect(f).toEqual(matching.slice(0, 10));
+      expect(tenthPage).toBeLessThan(5);
+      expect((await lists()).length).toBeLessThan(5);
+    } finally {
+      await big.close();
+    }
   });
 });
 

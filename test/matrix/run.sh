@@ -18,7 +18,8 @@ DEFAULT_CELLS=("22:latest" "24:latest" "20:floor")
 
 # The subset: the SDK against the emulator, each DMS engine end to end, the emulator's API and the
 # official SDK against it, the data function (mocked engine), the gate through the real
-# dynamic-provider host over gRPC, and the CLI (in process, and built, with the demo).
+# dynamic-provider host over gRPC, the CLI (in process, and built, with the demo), the shared
+# authentication gate under concurrency, and the shipped plugin as the engine drives it.
 SUBSET=(
   test/sdk
   test/engines
@@ -29,6 +30,8 @@ SUBSET=(
   test/provider/dynamic-host.test.ts
   test/cli/built.test.ts
   test/cli/commands.test.ts
+  test/reliability/shared-auth.test.ts
+  test/plugin/contract.test.ts
 )
 
 floor_version() {
@@ -36,7 +39,38 @@ floor_version() {
 }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rocketmq-tasks-matrix.XXXXXX")"
-trap 'rm -rf "$WORK"' EXIT
+# The running step of a cell (installation or tests) runs in a process group of its own: stopping
+# the matrix (Ctrl-C, or CI's SIGTERM) ends that step with everything it started (npm, jest and its
+# workers, emulators), then removes the cells' folders. Bash runs an EXIT trap on `exit` but not when
+# killed by a signal, hence the INT/TERM traps that turn the signal into an exit.
+STEP_PID=""
+cleanup() {
+  if [[ -n "$STEP_PID" ]]; then
+    kill -TERM -- "-$STEP_PID" 2>/dev/null
+    # The whole group, not only its leader: npm may still be writing into the folder removed below.
+    local tries=0
+    while kill -0 -- "-$STEP_PID" 2>/dev/null && ((tries++ < 100)); do sleep 0.1; done
+    kill -KILL -- "-$STEP_PID" 2>/dev/null
+    wait "$STEP_PID" 2>/dev/null
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Runs "$@" as a background job in its own process group and waits for it (a signal interrupts the
+# wait at once; it would not interrupt a foreground command).
+run_step() {
+  local rc
+  set -m
+  "$@" &
+  STEP_PID=$!
+  set +m
+  wait "$STEP_PID"
+  rc=$?
+  STEP_PID=""
+  return $rc
+}
 
 # A cell's folder: no ':' in it (npm puts node_modules/.bin on PATH, where ':' separates entries).
 cell_dir() { echo "$WORK/cell-${1//:/-}"; }
@@ -95,12 +129,12 @@ for c in "${cells[@]}"; do
   dir="$(cell_dir "$c")"
   status=PASS
   cell_started=$(date +%s)
-  if ! prepare_cell "$c"; then
+  if ! run_step prepare_cell "$c"; then
     status=FAIL
     log="$dir/prepare.log"
   else
     tested=$(date +%s)
-    test_cell "$c" || status=FAIL
+    run_step test_cell "$c" || status=FAIL
     log="$dir/test.log"
   fi
   node_bin="$dir/node/node_modules/node/bin/node"

@@ -1,5 +1,7 @@
 // The paging walker is pure over its fetchPage function: most specs feed it pages directly (the same
 // behaviours are proven over real HTTP in client.test.ts); the early-stopping reads are counted against the emulator.
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { generatedSeed } from "../../emulator";
 import { getBackgroundTasks } from "../../provider";
 import { RocketMQClient } from "../../sdk/client";
@@ -368,10 +370,14 @@ describe("reads that stop early, counted in the emulator's request log (issue 12
       await client.close();
     }
     const starts = (await lists()).map((l) => Number(l.query.start));
-    // The poll's first page, then the search's pages up to the one holding the match, nothing beyond;
-    // then the task by id (not a list request).
+    // The poll's first page, then the search's pages up to the one holding the match and at most
+    // pageConcurrency − 1 (3) asked for ahead of it; then the task by id (not a list request).
     expect(page).toBeGreaterThan(10);
-    expect(starts).toEqual([1, ...Array.from({ length: page }, (_, i) => i * 100 + 1)]);
+    expect(starts[0]).toBe(1);
+    const search = starts.slice(1).sort((a, b) => a - b);
+    expect(search.slice(0, page)).toEqual(Array.from({ length: page }, (_, i) => i * 100 + 1));
+    expect(search.length - page).toBeLessThanOrEqual(3);
+    expect(Math.max(...search)).toBeLessThanOrEqual((page + 2) * 100 + 1);
   });
 
   it("a wait by name with createdAfter stops at the first page older than that time", async () => {
@@ -392,9 +398,11 @@ describe("reads that stop early, counted in the emulator's request log (issue 12
       await client.close();
     }
     const starts = (await lists()).map((l) => Number(l.query.start));
-    // One search for both, stopped at the deep match's page: never the 50 pages of the history.
+    // One search for both, stopped at the deep match's page (and at most pageConcurrency − 1 pages
+    // asked for ahead of it): never the 50 pages of the history.
     expect(page).toBeLessThan(20);
-    expect(Math.max(...starts)).toBe((page - 1) * 100 + 1);
+    expect(Math.max(...starts)).toBeGreaterThanOrEqual((page - 1) * 100 + 1);
+    expect(Math.max(...starts)).toBeLessThanOrEqual((page + 2) * 100 + 1);
 
     // Alone, the same wait sends createdAfter as begin_time and its search ends with the tasks after it.
     await fx.admin.clearRequests();
@@ -406,6 +414,129 @@ describe("reads that stop early, counted in the emulator's request log (issue 12
     }
     // The first poll, then the three pages of tasks created after createdAfter (about 250).
     expect((await lists()).map((l) => Number(l.query.start))).toEqual([1, 1, 101, 201]);
+  });
+});
+
+// A search by name that finds nothing reads the whole history: with a round trip of latency it
+// must overlap its pages (pageConcurrency 4), not wait for each answer before asking for the next.
+describe("a search with `until` that finds nothing (the wait for a task not created yet)", () => {
+  const LATENCY = 80;
+  const fx = useEmulatorFixture({ seed: generatedSeed(1_000, Date.UTC(2024, 5, 1)), latencyMs: LATENCY });
+  const lists = async () => (await fx.admin.requests()).filter((r) => r.path.endsWith("/tasks"));
+
+  it("asks for pages ahead, doubling per page read up to pageConcurrency, and still reads them all", async () => {
+    const tasks = await fx.client.listAllBackgroundTasks({ instanceId: fx.emu.instanceId, until: () => false });
+    expect(tasks).toHaveLength(1_000);
+    const sent = (await lists()).sort((a, b) => a.at - b.at);
+    expect(sent.map((l) => Number(l.query.start)).sort((a, b) => a - b)).toEqual(Array.from({ length: 11 }, (_, i) => i * 100 + 1));
+    // Page one alone; then requests leave while earlier ones are still being answered. One page at
+    // a time, every request would arrive at least a round trip (LATENCY) after the one before it.
+    expect(sent[1].at - sent[0].at).toBeGreaterThanOrEqual(LATENCY - 5);
+    const overlapping = sent.slice(1).filter((l, i) => l.at - sent[i].at < LATENCY / 2).length;
+    expect(overlapping).toBeGreaterThanOrEqual(5);
+  });
+
+  it("a wait by name for a task not created yet searches the history with pages in flight together", async () => {
+    const client = new RocketMQClient({ endpoint: fx.emu.url, projectId: fx.emu.projectId, credentials: fx.emu.credentials }, {});
+    try {
+      await expect(waitForBackgroundTask(client, { instanceId: fx.emu.instanceId, name: "neverCreatedTask", timeoutMs: 2_500, pollIntervalMs: 10_000 })).rejects.toThrow(/no matching task yet/);
+    } finally {
+      await client.close();
+    }
+    const sent = (await lists()).sort((a, b) => a.at - b.at);
+    // The poll's page, then the search: all 11 pages, most of them asked for before the one before was answered.
+    expect(sent.length).toBeGreaterThanOrEqual(12);
+    const overlapping = sent.slice(1).filter((l, i) => l.at - sent[i].at < LATENCY / 2).length;
+    expect(overlapping).toBeGreaterThanOrEqual(5);
+  });
+});
+
+// A walk that has ended (stopped early, or failed) cancels the pages it no longer needs, in flight
+// or waiting out a retry back-off. A forwarding server on loopback in front of the emulator makes
+// chosen pages slow or failing, and records every request that reaches it.
+describe("a walk that ends cancels the pages it no longer needs", () => {
+  const fx = useEmulatorFixture({ seed: generatedSeed(1_000, Date.UTC(2024, 5, 1)) });
+  let front: Server;
+  let frontUrl: string;
+  const arrived: { start: number; at: number }[] = [];
+  /** How the front answers a page (by its start); undefined forwards it at once. */
+  let answer: (start: number) => { afterMs: number; status: number } | undefined = () => undefined;
+
+  beforeAll(async () => {
+    const target = new URL(fx.emu.url);
+    front = createServer((req, res) => {
+      const url = new URL(req.url!, "http://front");
+      const start = Number(url.searchParams.get("start") ?? 0);
+      if (url.pathname.endsWith("/tasks")) arrived.push({ start, at: performance.now() });
+      const canned = url.pathname.endsWith("/tasks") ? answer(start) : undefined;
+      if (canned) {
+        setTimeout(() => {
+          if (res.destroyed) return;
+          res.writeHead(canned.status, { "content-type": "application/json" });
+          res.end(JSON.stringify({ error_code: `DMS.${canned.status}`, error_msg: "refused by the front" }));
+        }, canned.afterMs);
+        return;
+      }
+      const upstream = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode!, up.headers);
+        up.pipe(res);
+      });
+      upstream.on("error", () => res.destroy());
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+    frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    front.closeAllConnections();
+    await new Promise((r) => front.close(r));
+  });
+  beforeEach(() => {
+    arrived.length = 0;
+    answer = () => undefined;
+  });
+
+  const frontClient = () => new RocketMQClient({ endpoint: frontUrl, projectId: fx.emu.projectId, credentials: fx.emu.credentials }, {});
+  const startsOf = (from: number) => arrived.filter((a) => a.at >= from).map((a) => a.start);
+
+  it("an early stop settles at once and no page it no longer needs is sent again", async () => {
+    // Pages after the second answer 503 after 150 ms: a walk that went on would retry them.
+    answer = (start) => (start > 101 ? { afterMs: 150, status: 503 } : undefined);
+    const client = frontClient();
+    try {
+      const began = performance.now();
+      const tasks = await client.listAllBackgroundTasks({ instanceId: fx.emu.instanceId, until: (kept) => kept.length >= 200 });
+      expect(tasks).toHaveLength(200);
+      expect(performance.now() - began).toBeLessThan(1_000);
+      const stopped = performance.now();
+      // Page three left with page two (pages ahead of an `until` read) and was still unanswered at the stop.
+      expect(arrived.map((a) => a.start)).toContain(201);
+      await new Promise((r) => setTimeout(r, 1_000)); // past the 503s and the first back-offs
+      // Nothing reached the server after the stop but what was already on its way (at most once a page).
+      const late = startsOf(stopped);
+      expect(new Set(late).size).toBe(late.length);
+      const all = arrived.map((a) => a.start);
+      expect(new Set(all).size).toBe(all.length);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("a walk that fails cancels the pages still in flight or in retry back-off", async () => {
+    // Page two is refused at once (403: not retried); the others answer 503 after 150 ms.
+    answer = (start) => (start === 101 ? { afterMs: 0, status: 403 } : start > 101 ? { afterMs: 150, status: 503 } : undefined);
+    const client = frontClient();
+    try {
+      const began = performance.now();
+      await expect(client.listAllBackgroundTasks({ instanceId: fx.emu.instanceId })).rejects.toMatchObject({ status: 403 });
+      expect(performance.now() - began).toBeLessThan(1_000);
+      await new Promise((r) => setTimeout(r, 1_000));
+      const all = arrived.map((a) => a.start);
+      expect(all.length).toBeGreaterThanOrEqual(3); // page one, page two and at least one page beside it
+      expect(new Set(all).size).toBe(all.length); // none of them asked for again
+    } finally {
+      await client.close();
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
-import { authorizationHeader, parseAuthorization, signature } from "../../../sdk/signing";
+import { authorizationHeader, forgetSigningKey, parseAuthorization, signature } from "../../../sdk/signing";
 
 describe("signature", () => {
   it("is the hex HMAC-SHA256 of the string to sign, keyed with the secret key", () => {
@@ -17,6 +17,25 @@ describe("signature", () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+});
+
+describe("padded keys held per credentials", () => {
+  const hmac = (key: string, text: string) => createHmac("sha256", key).update(text).digest("hex");
+
+  it("are made for each credentials object, follow a changed secret, and are dropped by forgetSigningKey", () => {
+    const a = { accessKey: "AK1", secretKey: "secret-one" };
+    const b = { accessKey: "AK2", secretKey: "secret-two-" + "x".repeat(70) }; // longer than a block: hashed first
+    for (let i = 0; i < 3; i++) {
+      expect(signature(a.secretKey, `a ${i}`, a)).toBe(hmac(a.secretKey, `a ${i}`));
+      expect(signature(b.secretKey, `b ${i}`, b)).toBe(hmac(b.secretKey, `b ${i}`));
+    }
+    a.secretKey = "rotated"; // the same object with a new secret signs with the new one
+    expect(signature(a.secretKey, "after rotation", a)).toBe(hmac("rotated", "after rotation"));
+    forgetSigningKey(a);
+    forgetSigningKey(a); // twice is harmless
+    expect(signature(a.secretKey, "after forgetting", a)).toBe(hmac("rotated", "after forgetting"));
+    expect(signature(b.secretKey, "b again", b)).toBe(hmac(b.secretKey, "b again"));
   });
 });
 
