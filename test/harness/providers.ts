@@ -11,6 +11,15 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { stripSecrets, type Props } from "./values";
 
+/**
+ * Sets a field that the protos of older @pulumi/pulumi releases lack (the peer range's floor has no
+ * `invoke_with_preview` or `InvokeRequest.preview`): the engine of such a release never sends it.
+ */
+function setIfKnown(message: object, setter: string, value: boolean): void {
+  const set = (message as Record<string, unknown>)[setter];
+  if (typeof set === "function") set.call(message, value);
+}
+
 /** A gRPC failure as the engine received it from a provider. */
 export class ProviderCallError extends Error {
   constructor(
@@ -108,7 +117,7 @@ export class ProviderProcess {
       hs.setRootDirectory(options.programDirectory);
       hs.setProgramDirectory(options.programDirectory);
       hs.setConfigureWithUrn(true);
-      hs.setInvokeWithPreview(true);
+      setIfKnown(hs, "setInvokeWithPreview", true);
       const res = await this.call<providerPb.ProviderHandshakeRequest, providerPb.ProviderHandshakeResponse>("handshake", hs);
       this.acceptSecrets = res.getAcceptSecrets();
       this.supportsPreview = true;
@@ -180,7 +189,7 @@ export class ProviderProcess {
     const req = new providerPb.InvokeRequest();
     req.setTok(tok);
     req.setArgs(toStruct(this.forProvider(args)));
-    req.setPreview(preview);
+    setIfKnown(req, "setPreview", preview);
     const res = await this.call<providerPb.InvokeRequest, providerPb.InvokeResponse>("invoke", req);
     return { return: fromStruct(res.getReturn()), failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })) };
   }
