@@ -10,6 +10,7 @@ import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { stripSecrets, type Props } from "./values";
+import { stopProcess } from "./stop-process";
 
 /**
  * Sets a field that the protos of older @pulumi/pulumi releases lack (the peer range's floor has no
@@ -197,14 +198,6 @@ export class ProviderProcess {
   /** As the engine ends a plugin: close the connection, then the process (SIGKILL after 2 s). */
   async close(): Promise<void> {
     this.client.close();
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => this.child.kill("SIGKILL"), 2000);
-      this.child.once("exit", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.child.kill("SIGTERM");
-    });
+    await stopProcess(this.child);
   }
 }

@@ -11,6 +11,7 @@ import * as pluginPb from "@pulumi/pulumi/proto/plugin_pb";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { stopProcess } from "../../harness/stop-process";
 
 export const ROOT = path.join(__dirname, "..", "..", "..");
 export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -268,15 +269,7 @@ export class PluginProcess {
 
   async close(): Promise<void> {
     this.client.close();
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => this.child.kill("SIGKILL"), 2000);
-      this.child.once("exit", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.child.kill("SIGTERM");
-    });
+    await stopProcess(this.child);
   }
 }
 

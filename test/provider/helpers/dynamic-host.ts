@@ -12,6 +12,7 @@ import * as providerPb from "@pulumi/pulumi/proto/provider_pb";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { stopProcess } from "../../harness/stop-process";
 
 /** The marker the engine (and the host) use for a secret value. */
 export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -191,15 +192,7 @@ export class DynamicHost {
   /** Ends the gRPC client and the host process (SIGTERM, then SIGKILL after 2 s). */
   async close(): Promise<void> {
     this.client.close();
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => this.child.kill("SIGKILL"), 2000);
-      this.child.once("exit", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.child.kill("SIGTERM");
-    });
+    await stopProcess(this.child);
   }
 }
 
