@@ -1,4 +1,4 @@
-import { ConnectionError, HuaweiCloudApiError, IncompleteListError, TimeoutError } from "../errors";
+import { ConnectionError, HuaweiCloudApiError, IncompleteListError, ResponseValidationError, TimeoutError } from "../errors";
 
 /** Consecutive failed polls (each already retried by the client) after which a waiter gives up. */
 export const MAX_CONSECUTIVE_POLL_FAILURES = 3;
@@ -29,14 +29,16 @@ function hasPermanentCause(error: unknown, depth = 0): boolean {
 /**
  * How a waiter treats a failed poll:
  * - `transient`: worth polling through (the gateway is busy or briefly unreachable), up to
- *   MAX_CONSECUTIVE_POLL_FAILURES in a row: 429 and 5xx answers, timeouts, connection failures and a
- *   full listing that came back short (tasks created or deleted while it was walked);
+ *   MAX_CONSECUTIVE_POLL_FAILURES in a row: 429 and 5xx answers, timeouts, connection failures, a
+ *   body that is not JSON (cut on the way, like a reset: the client's retries may have been spent or
+ *   turned off) and a full listing that came back short (tasks created or deleted while it was walked);
  * - `fatal`: rejects the wait at once: a wrong endpoint name (ENOTFOUND, EAI_AGAIN), a TLS certificate
- *   error, a closed client, other 4xx answers, an unexpected body, and anything else.
+ *   error, a closed client, other 4xx answers, JSON of an unexpected shape, and anything else.
  */
 export function classifyPollError(error: unknown): "transient" | "fatal" {
   if (error instanceof HuaweiCloudApiError) return error.status === 429 || error.status >= 500 ? "transient" : "fatal";
   if (error instanceof TimeoutError || error instanceof IncompleteListError) return "transient";
+  if (error instanceof ResponseValidationError) return error.field === "(body)" ? "transient" : "fatal";
   if (error instanceof ConnectionError) {
     // The transport raises this before sending anything; the message is its only mark.
     if (error.reason === "the client is closed") return "fatal";

@@ -238,6 +238,14 @@ describe("faults that outlast the retries raise, never a shortened list", () => 
     expect(run.ms).toBeGreaterThan(250);
   });
 
+  it("with retries turned off, a cut-off 200 body is still a transient poll failure: the wait polls on and sees SUCCESS", async () => {
+    const task = emu.state.createTask(emu.instanceId, { name: "restartInstance", status: "EXECUTING", transitions: [{ after_ms: 300, status: "SUCCESS" }] });
+    await admin.setFault({ mode: "malformed", count: 1 });
+    const run = await outcome(() => waitForBackgroundTask(clientOf(emu, { maxRetries: 0 }), { instanceId: emu.instanceId, taskId: task.id, pollIntervalMs: 50, timeoutMs: 10_000 }));
+    expect(run.ok && run.value.status).toBe("SUCCESS");
+    expect(run.ms).toBeGreaterThan(250);
+  });
+
   it("one cut-off 200 body is transient: asked again, the list comes back whole", async () => {
     const expected = await clientOf(emu).listAllBackgroundTasks({ instanceId: emu.instanceId });
     await admin.setFault({ mode: "malformed", count: 1 });
