@@ -24,7 +24,11 @@ export interface ClientOptions {
   maxRetries?: number;
   /** Total time one call may spend across its retries. Default 120 000. */
   retryBudgetMs?: number;
-  /** Pages fetched at once by `listAllBackgroundTasks`. Default 4. */
+  /**
+   * Pages fetched at once by `listAllBackgroundTasks`. Default 4. The process sends at most 4
+   * requests of one set of credentials at once (fewer than the five failed authentications that lock
+   * an access key, should the secret be rotated while they are out), so more than 4 gains nothing.
+   */
   pageConcurrency?: number;
   /** The largest answer body accepted, in bytes: past it the answer is dropped with ResponseTooLargeError. Default 4 MiB (a full page of 100 tasks is about 50 kB). */
   maxResponseBytes?: number;

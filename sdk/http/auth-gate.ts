@@ -2,11 +2,13 @@ import { createHash } from "node:crypto";
 import { AbortError, HuaweiCloudApiError } from "../errors";
 import type { Credentials } from "../signing";
 
-// The gateway locks an access key after five failed authentications, counted across every caller
-// of the key. So, per endpoint and credentials, for the whole process:
+// The gateway locks an access key after five failed authentications in a row, counted across every
+// caller of the key and with no time window. So, per endpoint and credentials, for the whole process:
 // - once a request is refused with an authentication 401, every later or waiting request with the
-//   same credentials fails with that answer without being sent (new credentials make a new key),
-//   until the gateway's lockout period has passed: then one request may try again;
+//   same credentials fails with that answer without being sent, for as long as the process runs
+//   (new credentials make a new key). Trying again later would add to the count the gateway keeps:
+//   a few such tries over a long-lived process would lock the key. The one exception is the
+//   gateway's own lockout answer: the lock lapses after its period, and the credentials may be right;
 // - while the credentials have no recent successful answer, one request at a time goes out and the
 //   others wait for its answer (first contact): a wrong secret costs one 401, not one per request;
 // - even when confirmed, at most MAX_IN_FLIGHT requests are out at once: a secret rotated while they
@@ -18,19 +20,29 @@ export const CONFIRMED_FOR_MS = 1_000;
 /** Failed authentications in a row after which the gateway locks an access key. */
 export const LOCKOUT_FAILURES = 5;
 
-/** How long the gateway keeps a key locked; a refusal is repeated without sending for as long. */
+/** How long the gateway keeps a key locked: its lockout answer is repeated without sending for as long. */
 export const LOCKOUT_PERIOD_MS = 5 * 60_000;
+
+/** Refused credentials remembered at most (the oldest refusal is forgotten first): the map stays bounded. */
+export const MAX_REFUSALS_KEPT = 64;
+
+/** The gateway's answer while a key is locked (APIGW.0301 "AK access failed to reach the limit,forbidden"). */
+export function isLockoutAnswer(error: HuaweiCloudApiError): boolean {
+  return /failed to reach the limit/i.test(error.errorMsg);
+}
 
 /** Requests of one set of credentials out at once: below the lockout, so a rotation never locks the key. */
 export const MAX_IN_FLIGHT = LOCKOUT_FAILURES - 1;
 
-let refusalPeriodMs = LOCKOUT_PERIOD_MS;
+let lockoutPeriodMs = LOCKOUT_PERIOD_MS;
 
 interface KeyState {
   /** The refusal every later request gets. */
   refusal: HuaweiCloudApiError | undefined;
   /** performance.now() of the refusal. */
   refusedAt: number;
+  /** performance.now() after which the refusal no longer holds: Infinity but for the gateway's lockout answer. */
+  refusedUntil: number;
   /** Requests admitted and not yet answered. */
   inFlight: number;
   /** performance.now() of the latest successful answer (-Infinity: none yet). */
@@ -51,22 +63,33 @@ export function authGateKey(origin: string, credentials: Credentials): string {
   return `${origin} ${credentials.accessKey} ${digest}`;
 }
 
+/** Nothing out and nobody waiting. */
+function isQuiet(state: KeyState): boolean {
+  return !state.probing && state.inFlight === 0 && state.waiters.size === 0;
+}
+
 /**
- * A state that behaves as a new one would (nothing out, nobody waiting, its confirmation or refusal
- * lapsed): forgetting it changes nothing, and keeps the map from growing with every security token.
+ * A state that behaves as a new one would (quiet, its confirmation or refusal lapsed): forgetting it
+ * changes nothing, and keeps the map from growing with every security token.
  */
 function isIdle(state: KeyState, now: number): boolean {
-  if (state.probing || state.inFlight > 0 || state.waiters.size > 0) return false;
-  return state.refusal === undefined ? now - state.confirmedAt >= CONFIRMED_FOR_MS : now - state.refusedAt >= refusalPeriodMs;
+  if (!isQuiet(state)) return false;
+  return state.refusal === undefined ? now - state.confirmedAt >= CONFIRMED_FOR_MS : now >= state.refusedUntil;
+}
+
+/** Forgets lapsed states, then the oldest refusals past MAX_REFUSALS_KEPT. */
+function sweep(now: number): void {
+  for (const [k, s] of states) if (isIdle(s, now)) states.delete(k);
+  const refused = [...states].filter(([, s]) => s.refusal !== undefined && isQuiet(s)).sort(([, a], [, b]) => a.refusedAt - b.refusedAt);
+  for (const [k] of refused.slice(0, Math.max(0, refused.length - MAX_REFUSALS_KEPT))) states.delete(k);
 }
 
 function stateOf(key: string): KeyState {
   let state = states.get(key);
   if (state === undefined) {
     // New keys are rare (new credentials, a refreshed token): sweeping then bounds the map by the keys in use.
-    const now = performance.now();
-    for (const [k, s] of states) if (isIdle(s, now)) states.delete(k);
-    state = { refusal: undefined, refusedAt: -Infinity, inFlight: 0, confirmedAt: -Infinity, probing: false, waiters: new Set() };
+    sweep(performance.now());
+    state = { refusal: undefined, refusedAt: -Infinity, refusedUntil: -Infinity, inFlight: 0, confirmedAt: -Infinity, probing: false, waiters: new Set() };
     states.set(key, state);
   }
   return state;
@@ -108,8 +131,8 @@ function refusalFor(refusal: HuaweiCloudApiError, ctx: { method: string; path: s
 export async function admit(key: string, ctx: { method: string; path: string }, signal: AbortSignal | undefined): Promise<AuthTicket> {
   const state = stateOf(key);
   for (;;) {
-    if (state.refusal !== undefined && performance.now() - state.refusedAt >= refusalPeriodMs) {
-      // The gateway has unlocked the key by now: the credentials may have been fixed; one request may find out.
+    if (state.refusal !== undefined && performance.now() >= state.refusedUntil) {
+      // The gateway has unlocked the key by now, and the credentials may be right: one request may find out.
       state.refusal = undefined;
       state.confirmedAt = -Infinity;
     }
@@ -158,6 +181,7 @@ function ticket(state: KeyState, probe: boolean): AuthTicket {
         if (state.refusal === undefined) {
           state.refusal = error;
           state.refusedAt = performance.now();
+          state.refusedUntil = isLockoutAnswer(error) ? state.refusedAt + lockoutPeriodMs : Infinity;
         }
       }),
     inconclusive: () => finish(() => undefined),
@@ -165,13 +189,13 @@ function ticket(state: KeyState, probe: boolean): AuthTicket {
 }
 
 /**
- * Forgets every key's state (for tests that need a process without history); `refusalPeriodMs`
- * shortens how long a refusal holds, so that tests need not wait for the gateway's five minutes.
+ * Forgets every key's state (for tests that need a process without history); `lockoutPeriodMs`
+ * shortens how long the gateway's lockout answer holds, so that tests need not wait five minutes.
  */
-export function resetAuthGates(options: { refusalPeriodMs?: number } = {}): void {
+export function resetAuthGates(options: { lockoutPeriodMs?: number } = {}): void {
   for (const state of states.values()) wakeAll(state);
   states.clear();
-  refusalPeriodMs = options.refusalPeriodMs ?? LOCKOUT_PERIOD_MS;
+  lockoutPeriodMs = options.lockoutPeriodMs ?? LOCKOUT_PERIOD_MS;
 }
 
 /** How many credentials' states the process holds (for tests of the pruning). */

@@ -2,14 +2,14 @@
 // authentications, whoever makes them. Parallel data functions, gates in one provider host, a wide
 // walk and a key rotated between requests each cost at most one 401 at the emulator (its request
 // log and lockout counter decide); a key rotated while requests are out, at most MAX_IN_FLIGHT (those
-// cannot be recalled); the key is never locked. Credentials not yet answered
+// cannot be recalled) and none after them, however long the process runs; the key is never locked. Credentials not yet answered
 // successfully send one request at a time; after a success, at most MAX_IN_FLIGHT at once.
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { generatedSeed, startEmulator } from "../../emulator";
 import { BackgroundTaskGate, getBackgroundTasksOutput } from "../../provider";
 import { HuaweiCloudApiError, waitForBackgroundTask } from "../../sdk";
-import { CONFIRMED_FOR_MS, LOCKOUT_FAILURES, MAX_IN_FLIGHT } from "../../sdk/http/auth-gate";
+import { CONFIRMED_FOR_MS, LOCKOUT_FAILURES, MAX_IN_FLIGHT, resetAuthGates } from "../../sdk/http/auth-gate";
 import { DynamicHost, secretValue } from "../provider/helpers/dynamic-host";
 import { installMocks, settle, type RegisteredResource } from "../provider/helpers/mocks";
 import { ROOT } from "../cli/helpers";
@@ -17,6 +17,8 @@ import { clientOf, failure, finalChecks, outcome, reportFigures, requestsSince, 
 
 const PROJECT = "shared-auth-project";
 const N = 6;
+/** The gateway's five-minute lockout period, as this file's tests shorten it. */
+const LOCKOUT_PERIOD_FOR_TEST_MS = 200;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let emu: TrackedEmulator;
@@ -176,6 +178,7 @@ describe("a key rotated while a program runs", () => {
 describe("a key rotated in the middle of a walk", () => {
   it(`a walk at pageConcurrency 8 already under way: at most MAX_IN_FLIGHT (${MAX_IN_FLIGHT}) 401s, fewer than lock the key, and the walk fails with the 401`, async () => {
     const ak = "AKROTATEDMIDWALK0001";
+    resetAuthGates({ lockoutPeriodMs: LOCKOUT_PERIOD_FOR_TEST_MS });
     const rotating = await startEmulator({ credentials: [{ accessKey: ak, secretKey: "the-secret-before-rotation-0003" }], seed: generatedSeed(3_000, Date.UTC(2024, 5, 1)), latencyMs: 40 });
     try {
       const walker = clientOf(rotating, { credentials: { accessKey: ak, secretKey: "the-secret-before-rotation-0003" }, pageConcurrency: 8, maxRetries: 5 });
@@ -192,7 +195,15 @@ describe("a key rotated in the middle of a walk", () => {
       expect(refused.length).toBeLessThanOrEqual(MAX_IN_FLIGHT);
       expect(refused.length).toBeLessThan(LOCKOUT_FAILURES);
       expect(stateOf(rotating).lockouts.isLocked(ak, Date.now())).toBe(false);
+      // Refused for good in this process: even past the gateway's lockout period (shortened here), a
+      // later walk is not sent, since one more try after a few would make the five that lock the key.
+      await sleep(LOCKOUT_PERIOD_FOR_TEST_MS + 50);
+      const later = await outcome(() => walker.listAllBackgroundTasks({ instanceId: rotating.instanceId }));
+      expect(failure(later)).toMatchObject({ status: 401, attempts: 0 });
+      expect(requestsSince(rotating, mark).filter((r) => r.status === 401)).toHaveLength(refused.length);
+      expect(stateOf(rotating).lockouts.isLocked(ak, Date.now())).toBe(false);
     } finally {
+      resetAuthGates();
       await rotating.close();
     }
   }, 30_000);

@@ -1,8 +1,9 @@
 import { HuaweiCloudApiError } from "../../sdk";
-import { CONFIRMED_FOR_MS, MAX_IN_FLIGHT, LOCKOUT_FAILURES, admit, authGateCount, authGateKey, resetAuthGates } from "../../sdk/http/auth-gate";
+import { CONFIRMED_FOR_MS, MAX_IN_FLIGHT, MAX_REFUSALS_KEPT, LOCKOUT_FAILURES, admit, authGateCount, authGateKey, resetAuthGates } from "../../sdk/http/auth-gate";
 
 const ctx = { method: "GET", path: "/v2/p/instances/i/tasks" };
 const refusal = () => new HuaweiCloudApiError({ ...ctx, status: 401, errorCode: "APIGW.0301", errorMsg: "verify aksk signature fail", requestId: "r1" });
+const lockout = () => new HuaweiCloudApiError({ ...ctx, status: 401, errorCode: "APIGW.0301", errorMsg: "AK access failed to reach the limit,forbidden", requestId: "r2" });
 let n = 0;
 const key = () => authGateKey(`http://127.0.0.1:${++n}`, { accessKey: "AK", secretKey: "SK" });
 
@@ -97,10 +98,18 @@ describe("the authentication gate", () => {
     for (const t of [...out.slice(2), more]) t.refused(refusal());
   });
 
-  it("a refusal holds for the lockout period, then one request may try again", async () => {
-    resetAuthGates({ refusalPeriodMs: 100 });
+  it("a refusal holds for as long as the process runs: trying again later would count towards the lockout", async () => {
+    resetAuthGates({ lockoutPeriodMs: 50 });
     const k = key();
     (await admit(k, ctx, undefined)).refused(refusal());
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    await expect(admit(k, ctx, undefined)).rejects.toMatchObject({ status: 401, attempts: 0, requestId: "r1" });
+  });
+
+  it("the gateway's lockout answer holds for the lockout period, then one request may try again", async () => {
+    resetAuthGates({ lockoutPeriodMs: 100 });
+    const k = key();
+    (await admit(k, ctx, undefined)).refused(lockout());
     await expect(admit(k, ctx, undefined)).rejects.toMatchObject({ status: 401, attempts: 0 });
     await new Promise((resolve) => setTimeout(resolve, 120));
     const probe = await admit(k, ctx, undefined);
@@ -108,23 +117,38 @@ describe("the authentication gate", () => {
     const other = admit(k, ctx, undefined).then((t) => ((otherIn = true), t));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(otherIn).toBe(false); // first contact again: one alone
-    probe.refused(refusal());
+    probe.refused(refusal()); // the key is unlocked but the secret is wrong: refused for good
     await expect(other).rejects.toMatchObject({ status: 401, attempts: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    await expect(admit(k, ctx, undefined)).rejects.toMatchObject({ status: 401, attempts: 0, requestId: "r1" });
   });
 
-  it("forgets credentials no longer in use (a refreshed token each time), keeps those in use", async () => {
-    resetAuthGates({ refusalPeriodMs: 50 });
+  it("forgets credentials no longer in use (a refreshed token each time), keeps those in use and those refused", async () => {
+    resetAuthGates({ lockoutPeriodMs: 50 });
     const origin = "http://127.0.0.1:8";
     const held = await admit(authGateKey(origin, { accessKey: "AK", secretKey: "SK", securityToken: "in-use" }), ctx, undefined);
     const refused = authGateKey(origin, { accessKey: "AK", secretKey: "SK", securityToken: "refused" });
     (await admit(refused, ctx, undefined)).refused(refusal());
+    const locked = authGateKey(origin, { accessKey: "AK", secretKey: "SK", securityToken: "locked" });
+    (await admit(locked, ctx, undefined)).refused(lockout());
     for (let i = 0; i < 50; i++) (await admit(authGateKey(origin, { accessKey: "AK", secretKey: "SK", securityToken: `token-${i}` }), ctx, undefined)).inconclusive();
     // Answered inconclusively: each is as good as new, so each new key sweeps the previous away.
-    expect(authGateCount()).toBe(3);
-    await expect(admit(refused, ctx, undefined)).rejects.toMatchObject({ status: 401 }); // a fresh refusal is kept
+    expect(authGateCount()).toBe(4);
     await new Promise((resolve) => setTimeout(resolve, 60));
     (await admit(authGateKey(origin, { accessKey: "AK", secretKey: "SK", securityToken: "later" }), ctx, undefined)).inconclusive();
-    expect(authGateCount()).toBe(2); // the one in flight and the newest
+    expect(authGateCount()).toBe(3); // the one in flight, the refused one and the newest; the lapsed lockout is gone
+    await expect(admit(refused, ctx, undefined)).rejects.toMatchObject({ status: 401 });
     held.confirmed();
+  });
+
+  it(`keeps at most MAX_REFUSALS_KEPT (${MAX_REFUSALS_KEPT}) refusals, forgetting the oldest first`, async () => {
+    const origin = "http://127.0.0.1:7";
+    const keyOf = (i: number) => authGateKey(origin, { accessKey: "AK", secretKey: "SK", securityToken: `refused-${i}` });
+    for (let i = 0; i < MAX_REFUSALS_KEPT + 10; i++) (await admit(keyOf(i), ctx, undefined)).refused(refusal());
+    expect(authGateCount()).toBeLessThanOrEqual(MAX_REFUSALS_KEPT + 1);
+    await expect(admit(keyOf(MAX_REFUSALS_KEPT + 9), ctx, undefined)).rejects.toMatchObject({ status: 401, attempts: 0 });
+    await expect(admit(keyOf(MAX_REFUSALS_KEPT), ctx, undefined)).rejects.toMatchObject({ status: 401, attempts: 0 });
+    // The oldest was forgotten: it may try once more.
+    (await admit(keyOf(0), ctx, undefined)).inconclusive();
   });
 });
