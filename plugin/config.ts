@@ -4,6 +4,7 @@
 // client is built.
 import { z } from "zod";
 import { ConfigurationError, ValidationError, resolveSettings, type ClientOptions } from "../sdk";
+import { checkCredentialCharacters } from "../sdk/settings";
 import { describe, requireId } from "../sdk/validation";
 import { PLACEHOLDER_SETTINGS, arg, optionalEndpoint, optionalRegion, requireSetting, ruleOf } from "../provider/args";
 
@@ -116,6 +117,8 @@ export function clientOptionsFromProviderConfig(values: Record<string, unknown>)
   const securityToken = given(values.securityToken) ? String(values.securityToken) : undefined;
   if (accessKey !== undefined && secretKey !== undefined) {
     options.credentials = { accessKey, secretKey, ...(securityToken !== undefined ? { securityToken } : {}) };
+    // Named by their config keys: the client would name them credentials.* (its own options).
+    checkCredentialCharacters(options.credentials, { accessKey: "accessKey", secretKey: "secretKey", securityToken: "securityToken" }, `the provider's configuration (${PACKAGE}:*)`);
   } else if (accessKey !== undefined || secretKey !== undefined) {
     const missing = accessKey === undefined ? "accessKey" : "secretKey";
     throw new ConfigurationError(missing, `is not set while ${missing === "accessKey" ? "secretKey" : "accessKey"} is`, `Set both (\`pulumi config set ${PACKAGE}:accessKey <AK>\` and \`pulumi config set --secret ${PACKAGE}:secretKey <SK>\`), or neither to use the environment.`);

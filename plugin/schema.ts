@@ -108,7 +108,7 @@ export function packageSchema(version: string): Json {
             projectId: str("The project the request was made in."),
             region: str("The region, when one was given or configured (absent when only an endpoint was)."),
             tasks: { type: "array", items: taskRef, description: "The tasks that passed the filters, newest first (at most `maxResults`)." },
-            latestByName: { type: "object", additionalProperties: taskRef, description: "The newest task of each name among the tasks that passed the filters (`maxResults` does not shorten it)." },
+            latestByName: { type: "object", additionalProperties: taskRef, description: "The newest task of each name among the returned `tasks` (so `maxResults` bounds it too)." },
           },
           required: ["id", "instanceId", "projectId", "tasks", "latestByName"],
         },

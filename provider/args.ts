@@ -101,8 +101,8 @@ function optionalCredentials(value: unknown): { accessKey: string; secretKey: st
 // The declarations: one zod object per input shape. Each field's zod type gives the TypeScript
 // type (z.input) and the package schema's type (plugin/schema.ts maps z.toJSONSchema), its
 // `.describe()` the documentation, and its rule (registered in ARG_RULES) the check that
-// validateTaskQuery, gateInputProblems, the plugin's Check/Invoke and the CLI run. Adding an
-// argument is adding one field here.
+// validateTaskQuery, gateInputProblems and the plugin's Check/Invoke run (the CLI's flags go through
+// the same sdk/validation rules). Adding an argument is adding one field here.
 
 /** Judges one argument's value (never undefined) and returns it normalized; throws the sdk's ValidationError naming `field`. */
 export type ArgRule = (field: string, value: unknown) => unknown;
@@ -161,7 +161,7 @@ export const GateArgs = z.object({
     `Seconds between polls at first (fractions allowed, ${MIN_POLL_INTERVAL_SECONDS} to ${MAX_POLL_INTERVAL_SECONDS}); grows gently to twice this, at most 60 s. Default ${DEFAULT_POLL_INTERVAL_SECONDS}.`,
     (f, v) => secondsArg(f, v, MIN_POLL_INTERVAL_SECONDS, MAX_POLL_INTERVAL_SECONDS, `${DEFAULT_POLL_INTERVAL_SECONDS} (fractions such as 0.5 are allowed)`),
   ),
-  triggers: arg(z.record(z.string(), z.unknown()).optional(), "Any values; a change re-runs the wait (an update, never a replacement).", (_f, v) => v),
+  triggers: arg(z.record(z.string(), z.unknown()).optional(), "Any values; a change re-runs the wait (an update, never a replacement).", (f, v) => requireObjectArg(f, v, '{ rev: "2" }')),
   engine: engineArg(),
 });
 export type GateArgs = z.input<typeof GateArgs>;
@@ -183,7 +183,7 @@ export function isOptional(field: z.ZodType): boolean {
   return field.safeParse(undefined).success;
 }
 
-/** Judges one declared argument of a shape (the CLI's flags use this); returns it normalized. */
+/** Judges one declared argument of a shape on its own; returns it normalized. */
 export function judgeArg<S extends z.ZodRawShape>(shape: z.ZodObject<S>, key: keyof S & string, value: unknown, field: string = key): unknown {
   return ruleOf(shape.shape[key] as unknown as z.ZodType)(field, value);
 }

@@ -16,6 +16,7 @@
 // HW_DMS_ENDPOINT) wins over a region.
 import { ConfigurationError, ValidationError, type ClientOptions } from "../sdk";
 import { describe } from "../sdk/validation";
+import { checkCredentialCharacters } from "../sdk/settings";
 
 /** The Pulumi config namespace read for credentials and settings. */
 export const CONFIG_NAMESPACE = "huaweicloud";
@@ -116,6 +117,8 @@ export function clientOptionsFromConfig(get: ConfigGetter): ClientOptions {
   const securityToken = optionalString(get, "securityToken");
   if (accessKey !== undefined && secretKey !== undefined) {
     options.credentials = { accessKey, secretKey, ...(securityToken !== undefined ? { securityToken } : {}) };
+    // Named as the user set them: the client would name them credentials.* (its own options).
+    checkCredentialCharacters(options.credentials, { accessKey: field("accessKey"), secretKey: field("secretKey"), securityToken: field("securityToken") }, "Pulumi config");
   } else if (accessKey !== undefined || secretKey !== undefined) {
     const missing = accessKey === undefined ? "accessKey" : "secretKey";
     throw new ConfigurationError(

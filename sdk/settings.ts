@@ -91,8 +91,9 @@ function describeChar(code: number): string {
  * header (visible ASCII, no comma, which would split it), the token into X-Security-Token (visible
  * ASCII), and the secret key into the signature (no control character: a pasted line break). Sent
  * anyway they fail as connection errors after every retry, or as a malformed Authorization header.
+ * `names` are the settings as the caller knows them (a config key, an environment variable).
  */
-function checkCredentialCharacters(credentials: Credentials, names: { accessKey: string; secretKey: string; securityToken: string }, source: string): void {
+export function checkCredentialCharacters(credentials: Credentials, names: { accessKey: string; secretKey: string; securityToken: string }, source: string): void {
   const rules: Array<[keyof typeof names, string | undefined, (code: number) => boolean, string]> = [
     ["accessKey", credentials.accessKey, (c) => c > 0x20 && c < 0x7f && c !== 0x2c, "an access key is letters and digits"],
     ["secretKey", credentials.secretKey, (c) => c >= 0x20 && c !== 0x7f && !(c >= 0x80 && c <= 0x9f) && c <= 0xff, "a secret key is letters and digits"],

@@ -121,6 +121,26 @@ describe("provider configuration", () => {
     expect(answer.value.failures[0].reason).toMatch(new RegExp(`^${property}: .+\\.`));
   });
 
+  it.each([
+    ["accessKey", { accessKey: "AK\nX", secretKey: CANARY_SK }, "a line feed"],
+    ["accessKey", { accessKey: "AK X", secretKey: CANARY_SK }, "a space"],
+    ["secretKey", { accessKey: CANARY_AK, secretKey: `${CANARY_SK}\r\n` }, "a carriage return"],
+    ["securityToken", { accessKey: CANARY_AK, secretKey: CANARY_SK, securityToken: `${CANARY_TOKEN}\u0000` }, "a NUL"],
+  ])("CheckConfig refuses %s with a character no HTTP header can carry, naming the setting and its source, never its value", async (property, config, what) => {
+    const answer = await plugin.checkConfig(config);
+    if (!answer.ok) throw new Error(answer.error.details);
+    expect(answer.value.failures.map((f) => f.property)).toEqual([property]);
+    expect(answer.value.failures[0].reason).toContain(`${property}: (from the provider's configuration (rocketmq-tasks:*)) contains ${what}`);
+    expect(holdsCanary(JSON.stringify(answer.value.failures))).toBe(false);
+    // Configured anyway, the first call fails with the same setting named, and nothing is sent.
+    await plugin.configure(config);
+    const invoked = await plugin.invoke({ instanceId: env.emu.instanceId });
+    await plugin.configure(providerConfig());
+    expect(invoked).toMatchObject({ ok: false, error: { details: expect.stringContaining(`${property}: `) } });
+    expect(holdsCanary(JSON.stringify(invoked))).toBe(false);
+    expect(await requests()).toEqual([]);
+  });
+
   it("CheckConfig leaves unknown settings for later", async () => {
     const answer = await plugin.checkConfig({ endpoint: UNKNOWN, region: "cn-north-4" });
     expect(answer.ok && answer.value.failures).toEqual([]);
@@ -167,6 +187,23 @@ describe("provider configuration", () => {
     expect(answer).toMatchObject({ ok: false, error: { details: expect.stringMatching(/^projectId: .*secret.*\./) } });
     expect(JSON.stringify(answer)).not.toContain("s3cret-project");
     expect(await requests()).toEqual([]);
+  });
+
+  it("DiffConfig: the same settings are no change; another endpoint or secret is a change that replaces nothing", async () => {
+    expect(await plugin.diffConfig(providerConfig(), providerConfig())).toEqual({ ok: true, value: { changes: "none", replaces: [] } });
+    for (const news of [{ ...providerConfig(), endpoint: "http://127.0.0.1:2" }, { ...providerConfig(), secretKey: secret("another-secret-key-000001") }, { ...providerConfig(), maxRetries: 2 }]) {
+      expect(await plugin.diffConfig(providerConfig(), news)).toEqual({ ok: true, value: { changes: "some", replaces: [] } });
+    }
+  });
+
+  it("Configure with typed values, as an explicit provider resource sends them (a boolean, a number), is used", async () => {
+    const typed = await plugin.configure({ ...providerConfig(), insecure: false, maxRetries: 2 });
+    expect(typed).toEqual({ ok: true, value: { acceptSecrets: true, supportsPreview: true } });
+    const answer = await plugin.invoke({ instanceId: env.emu.instanceId, maxResults: 1 });
+    await plugin.configure(providerConfig());
+    expect(answer.ok && (answer.value.ret.tasks as unknown[]).length).toBe(1);
+    const bad = await plugin.checkConfig({ ...providerConfig(), insecure: "sometimes", maxRetries: 2.5 });
+    expect(bad.ok && bad.value.failures.map((f) => f.property)).toEqual(["insecure", "maxRetries"]);
   });
 
   it("Configure from `variables` alone (no args) is used too", async () => {

@@ -147,6 +147,8 @@ describe("gate inputs", () => {
     expect(problems({ instanceId: "i", taskId: "t", paramsMatch: { a: "1" }, createdAfter: "2024-05-01T00:00:00Z" })).toEqual(["paramsMatch", "createdAfter"]);
     expect(problems({ instanceId: "i", taskName: "n", createdAfter: "yesterday" })).toEqual(["createdAfter"]);
     expect(problems({ instanceId: "i", taskName: "n", pollIntervalSeconds: -1 })).toEqual(["pollIntervalSeconds"]);
+    for (const triggers of ["abc", [1, 2], 7]) expect(problems({ instanceId: "i", taskId: "t", triggers })).toEqual(["triggers"]);
+    expect(problems({ instanceId: "i", taskId: "t", triggers: { rev: 2, at: unknownMarker } })).toEqual([]);
   });
 
   it("leaves unknown values for later, judging the known ones", () => {

@@ -14,6 +14,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { BackgroundTaskGate, getBackgroundTasks, getBackgroundTasksOutput } from "../../provider";
 import { main } from "../../cli/main";
 import { checkGate, configureGate, createGate } from "../../provider/gate-runtime";
+import { RocketMQTasksProvider } from "../../plugin/provider";
+import { FUNCTION_TOKEN } from "../../plugin/schema";
 import { RocketMQClient, ValidationError, signRequest, validateWaitOptions, waitForBackgroundTask, type ClientOptions } from "../../sdk";
 import { installMocks, type RegisteredResource } from "../provider/helpers/mocks";
 import { ensureBuilt } from "../cli/helpers";
@@ -752,7 +754,7 @@ describe("credentials with characters a header cannot carry", () => {
     const e = error as ValidationError;
     expect(e.field).toBe(field);
     expect(e.message).toContain(what);
-    expect(e.message).toMatch(/from (the given credentials|the environment)/);
+    expect(e.message).toMatch(/from (the given credentials|the environment|Pulumi config|the provider's configuration \(rocketmq-tasks:\*\))\)/);
     expect(e.message).not.toContain(value);
   }
 
@@ -765,10 +767,18 @@ describe("credentials with characters a header cannot carry", () => {
     // The gate: the stack's config handed to its provider, then a create.
     configureGate({ get: (k) => ({ "huaweicloud:accessKey": creds.accessKey, "huaweicloud:secretKey": creds.secretKey, "huaweicloud:securityToken": creds.securityToken, "huaweicloud:projectId": "p1", "huaweicloud:endpoints": JSON.stringify({ dms: endpoint }) })[k] });
     try {
-      await refused(() => createGate({ instanceId: "i1", taskId: "t1", timeoutSeconds: 5, pollIntervalSeconds: 1 }), `credentials.${key}`, what, value);
+      await refused(() => createGate({ instanceId: "i1", taskId: "t1", timeoutSeconds: 5, pollIntervalSeconds: 1 }), `huaweicloud:${key}`, what, value);
     } finally {
       configureGate(undefined);
     }
+    // The provider plugin: CheckConfig's failure, and the first call after a Configure that took them anyway.
+    const plugin = new RocketMQTasksProvider();
+    const checked = plugin.checkConfig({ accessKey: creds.accessKey, secretKey: creds.secretKey, ...(creds.securityToken !== undefined ? { securityToken: creds.securityToken } : {}), projectId: "p1", endpoint });
+    expect(checked.failures.map((f) => f.property)).toEqual([key]);
+    expect(checked.failures[0].reason).toContain(what);
+    expect(checked.failures[0].reason).not.toContain(value);
+    plugin.configure({ accessKey: creds.accessKey, secretKey: creds.secretKey, ...(creds.securityToken !== undefined ? { securityToken: creds.securityToken } : {}), projectId: "p1", endpoint }, {});
+    await refused(() => plugin.invoke(FUNCTION_TOKEN, { instanceId: "i1" }), key, what, value);
     // The command line: a bad setting from the environment exits 3 with one line naming it.
     let out = "";
     const code = await main(["list", "--instance", "i1"], { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) }, env: envOf(creds), isTTY: false });

@@ -179,6 +179,20 @@ export class PluginProcess {
     return this.unary("checkConfig", req, (r: providerPb.CheckResponse) => ({ inputs: (r.getInputs()?.toJavaScript() ?? {}) as Props, failures: failuresOf(r.getFailuresList()) }));
   }
 
+  /** DiffConfig as the engine sends it for the default provider: the old and new settings. */
+  diffConfig(olds: Props, news: Props) {
+    const req = new providerPb.DiffRequest();
+    req.setUrn("urn:pulumi:dev::proj::pulumi:providers:rocketmq-tasks::default");
+    req.setOlds(Struct.fromJavaScript(olds as never));
+    req.setOldInputs(Struct.fromJavaScript(olds as never));
+    req.setNews(Struct.fromJavaScript(news as never));
+    const C = providerPb.DiffResponse.DiffChanges;
+    return this.unary("diffConfig", req, (r: providerPb.DiffResponse) => ({
+      changes: r.getChanges() === C.DIFF_SOME ? "some" : r.getChanges() === C.DIFF_NONE ? "none" : "unknown",
+      replaces: r.getReplacesList(),
+    }));
+  }
+
   /** Configure as the engine sends it: `variables` (strings, secrets unwrapped) and `args` (secrets wrapped). */
   configure(config: Props, options: { variablesOnly?: boolean } = {}) {
     const req = new providerPb.ConfigureRequest();
