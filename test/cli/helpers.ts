@@ -61,3 +61,12 @@ export function ensureBuilt(): void {
   if (stale.length === 0) return;
   execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
 }
+
+/**
+ * Stderr less the one warning that is @pulumi/pulumi's, not ours: on Node.js 26 its closure
+ * serializer (serializing a dynamic provider) requires every built-in module, `node:ffi` among them,
+ * which warns that FFI is experimental. Every other line still counts.
+ */
+export function withoutUpstreamWarnings(stderr: string): string {
+  return stderr.replace(/^\(node:\d+\) ExperimentalWarning: FFI is an experimental feature[^\n]*\n(\(Use `node --trace-warnings \.\.\.` to show where the warning was created\)\n)?/gm, "");
+}

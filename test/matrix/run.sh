@@ -14,7 +14,7 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 # The cells: Node.js major and @pulumi/pulumi version. `latest` is resolved from the registry at
 # run time, so the matrix keeps trying what a new user installs today. The floor is the peer
 # range's lower bound (package.json peerDependencies) and must stay equal to it.
-DEFAULT_CELLS=("22:latest" "24:latest" "20:floor")
+DEFAULT_CELLS=("22:latest" "24:latest" "26:latest" "20:floor")
 
 # The subset: the SDK against the emulator, each DMS engine end to end, the emulator's API and the
 # official SDK against it, the data function (mocked engine), the gate through the real

@@ -1,5 +1,6 @@
 // The gate's runtime in-process (the same code the dynamic-provider host loads), against the
 // emulator: configure, shared clients, create/update/read, progress lines, and request-free diffs.
+import { EmulatorAdmin, generatedSeed, startEmulator } from "../../emulator";
 import { gateProvider } from "../../provider/gate-provider";
 import {
   UNKNOWN,
@@ -190,5 +191,29 @@ describe("engineAddressFromArgv", () => {
     [["node", "host.js", "not-an-address"], undefined],
   ])("%j → %s", (argv, expected) => {
     expect(engineAddressFromArgv(argv)).toBe(expected);
+  });
+});
+
+describe("reads that stop early", () => {
+  it("a gate by name with createdAfter, on a 2,000-task history, never reads past the tasks created after that time", async () => {
+    const big = await startEmulator({ credentials: [{ accessKey: CANARY_AK, secretKey: CANARY_SK }], seed: generatedSeed(2_000, Date.UTC(2024, 5, 1)) });
+    const admin = new EmulatorAdmin(big.url);
+    configureGate(hostConfig({ "huaweicloud:accessKey": CANARY_AK, "huaweicloud:secretKey": CANARY_SK, "huaweicloud:projectId": big.projectId, "huaweicloud:endpoints": JSON.stringify({ dms: big.url }) }));
+    try {
+      const createdAfter = new Date(Date.now() - 60_000).toISOString();
+      const gate = createGate({ instanceId: big.instanceId, taskName: "bindInstancePublicIp", paramsMatch: { public_ip_address: "198.51.100.77" }, createdAfter, pollIntervalSeconds: 0.1, timeoutSeconds: 10 });
+      await new Promise((resolve) => setTimeout(resolve, 250)); // a few polls with no match yet
+      const task = await admin.createTask(big.instanceId, { name: "bindInstancePublicIp", params: { public_ip_address: "198.51.100.77" }, transitions: [{ after_ms: 300, status: "SUCCESS" }] });
+      const { outs } = await gate;
+      expect(outs).toMatchObject({ taskId: task.id, status: "SUCCESS" });
+      const lists = (await admin.requests()).filter((r) => r.path.endsWith("/tasks"));
+      expect(lists.length).toBeGreaterThan(1);
+      // Every poll asked for the first page of tasks created after createdAfter: never the 20 pages of the history.
+      for (const r of lists) expect(r.query).toMatchObject({ start: "1", begin_time: expect.any(String) });
+    } finally {
+      configureGate(hostConfig(env.huaweicloudConfig));
+      await closeClients();
+      await big.close();
+    }
   });
 });
