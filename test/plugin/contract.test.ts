@@ -227,6 +227,20 @@ describe("Invoke rocketmq-tasks:index:getBackgroundTasks", () => {
     await plugin.configure(providerConfig());
   });
 
+  it("reads and waits on Kafka and RabbitMQ instances with `engine`; refuses an engine it does not know", async () => {
+    for (const engine of ["kafka", "rabbitmq"] as const) {
+      const instance = await env.admin.createInstance({ instance_id: `contract-${engine}`, engine });
+      const task = await env.admin.createTask(instance.instance_id, { name: "restartInstance", params: { engine_check: engine }, transitions: [{ after_ms: 200, status: "SUCCESS" }] });
+      const read = await plugin.invoke({ instanceId: instance.instance_id, engine, name: "restartInstance" });
+      expect(read.ok && read.value.failures).toEqual([]);
+      expect(read.ok && (read.value.ret.tasks as { id: string }[]).map((t) => t.id)).toEqual([task.id]);
+      const gate = await plugin.create(`gate-${engine}`, { instanceId: instance.instance_id, engine, taskId: task.id, pollIntervalSeconds: 0.05, timeoutSeconds: 10 });
+      expect(gate.ok && gate.value.properties).toMatchObject({ taskId: task.id, status: "SUCCESS", engine });
+    }
+    const bad = await plugin.invoke({ instanceId: env.emu.instanceId, engine: "mysql" });
+    expect(bad.ok && bad.value.failures.map((f) => f.property)).toEqual(["engine"]);
+  });
+
   it("returns the tasks of that name, newest first, and latestByName", async () => {
     const answer = await plugin.invoke({ instanceId: env.emu.instanceId, name: "bindInstancePublicIp" });
     if (!answer.ok) throw new Error(answer.error.details);
