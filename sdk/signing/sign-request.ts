@@ -1,9 +1,10 @@
 import { ValidationError } from "../errors";
 import { canonicalPlainQuery, canonicalQueryOfSearch } from "./canonical-query";
-import { ALGORITHM, canonicalRequestText, stringToSign } from "./canonical-request";
+import { ALGORITHM, canonicalRequestText } from "./canonical-request";
 import { payloadHash } from "./payload-hash";
 import { currentSdkDate, formatSdkDate, parseSdkDate } from "./sdk-date";
-import { signature } from "./signature";
+import { signatureOfDigest } from "./signature";
+import { sha256Hex } from "./sha256";
 import { urlParts, type UrlParts } from "./url-parts";
 
 export interface SignableRequest {
@@ -151,7 +152,7 @@ export function signRequest(request: SignableRequest, credentials: Credentials, 
   const canonical = plain
     ? `${request.method.toUpperCase()}\n${url.pathname.endsWith("/") ? url.pathname : url.pathname + "/"}\n${canonicalPlainQuery(url.search)}\n${headerLines}\n${signedHeaders}\n${payloadHash(request.body, contentSha256)}`
     : canonicalRequestText(request.method, decodedPathname(url.pathname), canonicalQueryOfSearch(url.search), headerLines, signedHeaders, payloadHash(request.body, contentSha256));
-  headers.Authorization = `${ALGORITHM} Access=${credentials.accessKey}, SignedHeaders=${signedHeaders}, Signature=${signature(credentials.secretKey, stringToSign(sdkDate, canonical), credentials)}`;
+  headers.Authorization = `${ALGORITHM} Access=${credentials.accessKey}, SignedHeaders=${signedHeaders}, Signature=${signatureOfDigest(credentials.secretKey, sdkDate, sha256Hex(canonical), credentials)}`;
   return headers;
 }
 

@@ -17,6 +17,8 @@ interface PaddedKey {
   outer: Buffer;
   /** The view of `inner` last hashed: strings to sign have one length (algorithm, date, hex digest). */
   view: Buffer | undefined;
+  /** The date written in `inner` by signatureOfDigest, with its prefix; undefined when `inner` holds anything else. */
+  date: string | undefined;
 }
 
 // The pads are as good as the secret (XORed with a constant), so they live exactly as long as the
@@ -34,7 +36,7 @@ function padded(secretKey: string): PaddedKey {
     outer[i] = (key[i] ?? 0) ^ 0x5c;
   }
   key.fill(0); // Buffer.from may have used the shared pool, where it would linger
-  return { secret: secretKey, inner, outer, view: undefined };
+  return { secret: secretKey, inner, outer, view: undefined, date: undefined };
 }
 
 function paddedKey(secretKey: string, owner: object | undefined): PaddedKey {
@@ -54,6 +56,34 @@ export function forgetSigningKey(owner: object): void {
   known.inner.fill(0);
   known.outer.fill(0);
   known.view = undefined;
+  known.date = undefined;
+}
+
+/** Where a string to sign's parts go in the inner pad: "SDK-HMAC-SHA256\n", the 16-character date, "\n", the 64-digit hex digest. */
+const PREFIX = `${ALGORITHM}\n`;
+const DATE_AT = BLOCK + PREFIX.length;
+const DIGEST_AT = DATE_AT + 17;
+const STRING_TO_SIGN_LENGTH = DIGEST_AT + 64 - BLOCK;
+
+/**
+ * signature(secretKey, stringToSign(sdkDate, ·)) for a canonical request's hex SHA-256 digest: the
+ * string to sign is written into the inner pad in place, its constant prefix and the date (the same
+ * for a second at a time) only when they change, instead of being joined into a string first.
+ */
+export function signatureOfDigest(secretKey: string, sdkDate: string, canonicalDigest: string, owner: object): string {
+  if (oneShot === undefined || sdkDate.length !== 16 || canonicalDigest.length !== 64) return signature(secretKey, `${PREFIX}${sdkDate}\n${canonicalDigest}`, owner);
+  const key = paddedKey(secretKey, owner);
+  const { inner, outer } = key;
+  if (key.view === undefined || key.view.length !== BLOCK + STRING_TO_SIGN_LENGTH || key.date !== sdkDate) {
+    inner.write(PREFIX, BLOCK, "latin1");
+    inner.write(sdkDate, DATE_AT, "latin1");
+    inner[DIGEST_AT - 1] = 10; // "\n"
+    key.view = inner.subarray(0, BLOCK + STRING_TO_SIGN_LENGTH);
+    key.date = sdkDate;
+  }
+  inner.write(canonicalDigest, DIGEST_AT, "latin1");
+  outer.write(oneShot("sha256", key.view, "latin1"), BLOCK, "latin1");
+  return oneShot("sha256", outer, "hex");
 }
 
 /**
@@ -65,6 +95,7 @@ export function signature(secretKey: string, toSign: string, owner?: object): st
     const key = paddedKey(secretKey, owner);
     const { inner, outer } = key;
     const length = inner.write(toSign, BLOCK, "utf8");
+    key.date = undefined;
     if (key.view === undefined || key.view.length !== BLOCK + length) key.view = inner.subarray(0, BLOCK + length);
     outer.write(oneShot("sha256", key.view, "latin1"), BLOCK, "latin1");
     return oneShot("sha256", outer, "hex");

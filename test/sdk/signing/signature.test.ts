@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { authorizationHeader, forgetSigningKey, parseAuthorization, signature } from "../../../sdk/signing";
+import { signatureOfDigest } from "../../../sdk/signing/signature";
 
 describe("signature", () => {
   it("is the hex HMAC-SHA256 of the string to sign, keyed with the secret key", () => {
@@ -66,5 +67,44 @@ describe("parseAuthorization", () => {
     [`SDK-HMAC-SHA256 Signature=${sig}, SignedHeaders=host, Access=AK`, "parts out of order"],
   ])("rejects %j (%s)", (value) => {
     expect(parseAuthorization(value)).toBeUndefined();
+  });
+});
+
+describe("signatureOfDigest (the string to sign written into the pad in place)", () => {
+  const hmac = (key: string, text: string) => createHmac("sha256", key).update(text).digest("hex");
+  const toSign = (date: string, digest: string) => `SDK-HMAC-SHA256\n${date}\n${digest}`;
+
+  it("equals the HMAC of stringToSign, whatever came before it on the same credentials (other dates, other strings, a rotation)", () => {
+    const hex = fc.stringMatching(/^[0-9a-f]{64}$/);
+    const date = fc.date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true }).map((d) => d.toISOString().replace(/[-:]|\.\d{3}/g, ""));
+    const step = fc.oneof(fc.tuple(fc.constant("digest" as const), date, hex), fc.tuple(fc.constant("plain" as const), fc.string({ maxLength: 150 }), fc.constant("")), fc.tuple(fc.constant("rotate" as const), fc.string({ minLength: 1, maxLength: 80 }), fc.constant("")));
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
+        const owner = { accessKey: "AK", secretKey: "initial-secret" };
+        for (const [kind, a, b] of steps) {
+          if (kind === "digest") expect(signatureOfDigest(owner.secretKey, a, b, owner)).toBe(hmac(owner.secretKey, toSign(a, b)));
+          else if (kind === "plain") expect(signature(owner.secretKey, a, owner)).toBe(hmac(owner.secretKey, a));
+          else owner.secretKey = a;
+        }
+        forgetSigningKey(owner);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it("rewrites the date after another string of the same length was signed in between", () => {
+    const owner = { accessKey: "AK", secretKey: "s" };
+    const date = "20240517T093000Z";
+    const digest = "0".repeat(64);
+    expect(signatureOfDigest("s", date, digest, owner)).toBe(hmac("s", toSign(date, digest)));
+    const sameLength = "x".repeat(toSign(date, digest).length);
+    expect(signature("s", sameLength, owner)).toBe(hmac("s", sameLength));
+    expect(signatureOfDigest("s", date, digest, owner)).toBe(hmac("s", toSign(date, digest)));
+  });
+
+  it("takes the general path for a date or digest of another length", () => {
+    const owner = { accessKey: "AK", secretKey: "s" };
+    expect(signatureOfDigest("s", "2024", "ab", owner)).toBe(hmac("s", toSign("2024", "ab")));
+    expect(signatureOfDigest("s", "20240517T093000Z", "ab".repeat(32), owner)).toBe(hmac("s", toSign("20240517T093000Z", "ab".repeat(32))));
   });
 });
