@@ -4,7 +4,7 @@
 // client is built.
 import { z } from "zod";
 import { ConfigurationError, ValidationError, resolveSettings, type ClientOptions } from "../sdk";
-import { checkCredentialCharacters } from "../sdk/settings";
+import { checkCredentialValue } from "../sdk/settings";
 import { describe, requireId } from "../sdk/validation";
 import { PLACEHOLDER_SETTINGS, arg, optionalEndpoint, optionalRegion, requireSetting, ruleOf } from "../provider/args";
 
@@ -15,6 +15,14 @@ const fix = (key: string, example: string) => `Set it with \`pulumi config set $
 
 function text(field: string, value: unknown, example: string): string {
   return requireSetting(field, value, fix(field, example), field === "secretKey" || field === "securityToken");
+}
+
+const CREDENTIAL_SOURCE = `the provider's configuration (${PACKAGE}:*)`;
+
+/** A credential setting: a non-empty string that an HTTP header can carry (the access key as it is used, trimmed). */
+function credential(field: "accessKey" | "secretKey" | "securityToken", value: unknown, example: string): void {
+  const given = text(field, value, example);
+  checkCredentialValue(field, field === "accessKey" ? given.trim() : given, field, CREDENTIAL_SOURCE);
 }
 
 /** Config values arrive as strings for the default provider ("true", "5") and typed for explicit ones. */
@@ -39,9 +47,9 @@ export const ProviderConfig = z.object({
   region: arg(z.string().optional(), "Region such as `cn-north-4`; picks the endpoint unless `endpoint` is set. Default `HW_REGION_NAME`.", (f, v) => void optionalRegion(text(f, v, "cn-north-4"))),
   projectId: arg(z.string().optional(), "Project id. Default `HW_PROJECT_ID`.", (f, v) => void requireId(f, v)),
   endpoint: arg(z.string().optional(), "Full DMS endpoint URL, e.g. an emulator's `http://127.0.0.1:4566`. Default `HW_DMS_ENDPOINT`, then the region's endpoint.", (f, v) => void optionalEndpoint(text(f, v, "https://dms.cn-north-4.myhuaweicloud.com"))),
-  accessKey: arg(z.string().optional(), "Access key id. Default `HW_ACCESS_KEY`, then `HUAWEICLOUD_SDK_AK`, then `CLOUD_SDK_AK`.", (f, v) => void text(f, v, "<AK>")),
-  secretKey: arg(z.string().optional().meta({ secret: true }), `Secret access key. ${secretNote} Default \`HW_SECRET_KEY\`, then \`HUAWEICLOUD_SDK_SK\`, then \`CLOUD_SDK_SK\`.`, (f, v) => void text(f, v, "--secret <SK>")),
-  securityToken: arg(z.string().optional().meta({ secret: true }), `Security token of temporary credentials. ${secretNote} Default \`HW_SECURITY_TOKEN\`.`, (f, v) => void text(f, v, "--secret <token>")),
+  accessKey: arg(z.string().optional(), "Access key id. Default `HW_ACCESS_KEY`, then `HUAWEICLOUD_SDK_AK`, then `CLOUD_SDK_AK`.", (f, v) => credential("accessKey", v, "<AK>")),
+  secretKey: arg(z.string().optional().meta({ secret: true }), `Secret access key. ${secretNote} Default \`HW_SECRET_KEY\`, then \`HUAWEICLOUD_SDK_SK\`, then \`CLOUD_SDK_SK\`.`, (f, v) => credential("secretKey", v, "--secret <SK>")),
+  securityToken: arg(z.string().optional().meta({ secret: true }), `Security token of temporary credentials. ${secretNote} Default \`HW_SECURITY_TOKEN\`.`, (f, v) => credential("securityToken", v, "--secret <token>")),
   insecure: arg(z.boolean().optional(), "Skip TLS certificate verification. Default `HW_INSECURE`, then false.", (f, v) => void toBoolean(f, v)),
   maxRetries: arg(z.number().int().optional(), "Retries after the first attempt of a read (429, 5xx, connection errors), 0 to 20. Default `HW_MAX_RETRIES`, then 5.", (f, v) => void toWholeNumber(f, v)),
 });
@@ -117,8 +125,6 @@ export function clientOptionsFromProviderConfig(values: Record<string, unknown>)
   const securityToken = given(values.securityToken) ? String(values.securityToken) : undefined;
   if (accessKey !== undefined && secretKey !== undefined) {
     options.credentials = { accessKey, secretKey, ...(securityToken !== undefined ? { securityToken } : {}) };
-    // Named by their config keys: the client would name them credentials.* (its own options).
-    checkCredentialCharacters(options.credentials, { accessKey: "accessKey", secretKey: "secretKey", securityToken: "securityToken" }, `the provider's configuration (${PACKAGE}:*)`);
   } else if (accessKey !== undefined || secretKey !== undefined) {
     const missing = accessKey === undefined ? "accessKey" : "secretKey";
     throw new ConfigurationError(missing, `is not set while ${missing === "accessKey" ? "secretKey" : "accessKey"} is`, `Set both (\`pulumi config set ${PACKAGE}:accessKey <AK>\` and \`pulumi config set --secret ${PACKAGE}:secretKey <SK>\`), or neither to use the environment.`);

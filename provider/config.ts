@@ -117,8 +117,6 @@ export function clientOptionsFromConfig(get: ConfigGetter): ClientOptions {
   const securityToken = optionalString(get, "securityToken");
   if (accessKey !== undefined && secretKey !== undefined) {
     options.credentials = { accessKey, secretKey, ...(securityToken !== undefined ? { securityToken } : {}) };
-    // Named as the user set them: the client would name them credentials.* (its own options).
-    checkCredentialCharacters(options.credentials, { accessKey: field("accessKey"), secretKey: field("secretKey"), securityToken: field("securityToken") }, "Pulumi config");
   } else if (accessKey !== undefined || secretKey !== undefined) {
     const missing = accessKey === undefined ? "accessKey" : "secretKey";
     throw new ConfigurationError(
@@ -151,6 +149,9 @@ export function mergeClientOptions(explicit: ExplicitSettings, fromConfig: Clien
   if (explicit.projectId !== undefined) merged.projectId = explicit.projectId;
   if (explicit.endpoint !== undefined) merged.endpoint = explicit.endpoint;
   if (explicit.credentials !== undefined) merged.credentials = explicit.credentials;
+  // Config credentials that are used are judged here, named as the user set them (the client would
+  // name them credentials.*, its own options); credentials given to the call replace them unjudged.
+  else if (merged.credentials !== undefined) checkCredentialCharacters(merged.credentials, { accessKey: field("accessKey"), secretKey: field("secretKey"), securityToken: field("securityToken") }, "Pulumi config");
   if (explicit.engine !== undefined) merged.engine = explicit.engine;
   return merged;
 }

@@ -64,7 +64,11 @@ export class HuaweiCloudApiError extends RocketMQTasksError {
       "ERR_API",
       `${init.method} ${init.path} failed with HTTP ${init.status} ${init.errorCode}: ${init.errorMsg}` +
         (init.requestId ? ` (request id ${init.requestId})` : "") +
-        (init.notSent ? "; not sent: an earlier request with these credentials got this answer, and a refused access key is not tried again until the credentials change" : ""),
+        (init.notSent
+          ? /failed to reach the limit/i.test(init.errorMsg)
+            ? "; not sent: an earlier request with these credentials found the access key locked, and it is not tried again until the lockout period (5 minutes) has passed"
+            : "; not sent: an earlier request with these credentials got this answer, and a refused access key is not tried again until the credentials change"
+          : ""),
     );
     this.status = init.status;
     this.errorCode = init.errorCode;
@@ -83,7 +87,9 @@ export class ResponseValidationError extends RocketMQTasksError {
   readonly requestId: string | undefined;
   readonly method: string;
   readonly path: string;
-  constructor(init: { field: string; reason: string; requestId?: string } & RequestContext) {
+  /** The body was not JSON at all (cut or garbled on the way, a proxy's page), as opposed to JSON of another shape. */
+  readonly notJson: boolean;
+  constructor(init: { field: string; reason: string; requestId?: string; notJson?: boolean } & RequestContext) {
     super(
       "ERR_RESPONSE_VALIDATION",
       `${init.method} ${init.path} returned an unexpected body: ${init.field}: ${init.reason}` +
@@ -93,6 +99,7 @@ export class ResponseValidationError extends RocketMQTasksError {
     this.requestId = init.requestId;
     this.method = init.method;
     this.path = init.path;
+    this.notJson = init.notJson ?? false;
   }
 }
 

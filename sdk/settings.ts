@@ -86,32 +86,38 @@ function describeChar(code: number): string {
   return `${names[code] ?? "the character"} (U+${code.toString(16).toUpperCase().padStart(4, "0")})`;
 }
 
+/** What each credential may hold, by the header it travels in, and how to say so. */
+const CREDENTIAL_CHARACTERS: Record<keyof Credentials, [allowed: (code: number) => boolean, what: string]> = {
+  // The Authorization header: visible ASCII, no comma (which would split the header's fields).
+  accessKey: [(c) => c > 0x20 && c < 0x7f && c !== 0x2c, "an access key is letters and digits"],
+  // Only the signature: no control character (a pasted line break), nothing past Latin-1.
+  secretKey: [(c) => c >= 0x20 && c !== 0x7f && !(c >= 0x80 && c <= 0x9f) && c <= 0xff, "a secret key is letters and digits"],
+  // X-Security-Token: visible ASCII.
+  securityToken: [(c) => c > 0x20 && c < 0x7f, "a security token is printable ASCII"],
+};
+
 /**
- * Refuses credentials that cannot travel as they are: the access key goes into the Authorization
- * header (visible ASCII, no comma, which would split it), the token into X-Security-Token (visible
- * ASCII), and the secret key into the signature (no control character: a pasted line break). Sent
- * anyway they fail as connection errors after every retry, or as a malformed Authorization header.
- * `names` are the settings as the caller knows them (a config key, an environment variable).
+ * Refuses one credential that cannot travel as it is: sent anyway it fails as a connection error
+ * after every retry, or as a malformed Authorization header. `name` is the setting as the caller
+ * knows it (a config key, an environment variable), `source` where it came from. The message
+ * names the character and its position, never the value.
  */
-export function checkCredentialCharacters(credentials: Credentials, names: { accessKey: string; secretKey: string; securityToken: string }, source: string): void {
-  const rules: Array<[keyof typeof names, string | undefined, (code: number) => boolean, string]> = [
-    ["accessKey", credentials.accessKey, (c) => c > 0x20 && c < 0x7f && c !== 0x2c, "an access key is letters and digits"],
-    ["secretKey", credentials.secretKey, (c) => c >= 0x20 && c !== 0x7f && !(c >= 0x80 && c <= 0x9f) && c <= 0xff, "a secret key is letters and digits"],
-    ["securityToken", credentials.securityToken, (c) => c > 0x20 && c < 0x7f, "a security token is printable ASCII"],
-  ];
-  for (const [key, value, allowed, what] of rules) {
-    if (value === undefined) continue;
-    for (let i = 0; i < value.length; i++) {
-      const code = value.codePointAt(i)!;
-      if (!allowed(code)) {
-        throw new ValidationError(
-          names[key],
-          `(from ${source}) contains ${describeChar(code)} at position ${i + 1}, which cannot be sent in an HTTP header`,
-          `Copy it again without line breaks, spaces or other invisible characters (${what}).`,
-        );
-      }
+export function checkCredentialValue(kind: keyof Credentials, value: string | undefined, name: string, source: string): void {
+  if (value === undefined) return;
+  const [allowed, what] = CREDENTIAL_CHARACTERS[kind];
+  for (let i = 0; i < value.length; i++) {
+    const code = value.codePointAt(i)!;
+    if (!allowed(code)) {
+      throw new ValidationError(name, `(from ${source}) contains ${describeChar(code)} at position ${i + 1}, which cannot be sent in an HTTP header`, `Copy it again without line breaks, spaces or other invisible characters (${what}).`);
     }
   }
+}
+
+/** checkCredentialValue for each of a set of credentials, in the order access key, secret key, token. */
+export function checkCredentialCharacters(credentials: Credentials, names: Record<keyof Credentials, string>, source: string): void {
+  checkCredentialValue("accessKey", credentials.accessKey, names.accessKey, source);
+  checkCredentialValue("secretKey", credentials.secretKey, names.secretKey, source);
+  checkCredentialValue("securityToken", credentials.securityToken, names.securityToken, source);
 }
 
 function resolveCredentials(options: ClientOptions, env: Env): { credentials: Credentials; source: string } {

@@ -49,6 +49,8 @@ interface KeyState {
   confirmedAt: number;
   /** A first-contact request is out; the others wait. */
   probing: boolean;
+  /** Calls inside admit (waiting, or woken and not yet resumed): the state is in use while any are. */
+  admitting: number;
   waiters: Set<() => void>;
 }
 
@@ -65,7 +67,7 @@ export function authGateKey(origin: string, credentials: Credentials): string {
 
 /** Nothing out and nobody waiting. */
 function isQuiet(state: KeyState): boolean {
-  return !state.probing && state.inFlight === 0 && state.waiters.size === 0;
+  return !state.probing && state.inFlight === 0 && state.waiters.size === 0 && state.admitting === 0;
 }
 
 /**
@@ -89,7 +91,7 @@ function stateOf(key: string): KeyState {
   if (state === undefined) {
     // New keys are rare (new credentials, a refreshed token): sweeping then bounds the map by the keys in use.
     sweep(performance.now());
-    state = { refusal: undefined, refusedAt: -Infinity, refusedUntil: -Infinity, inFlight: 0, confirmedAt: -Infinity, probing: false, waiters: new Set() };
+    state = { refusal: undefined, refusedAt: -Infinity, refusedUntil: -Infinity, inFlight: 0, confirmedAt: -Infinity, probing: false, admitting: 0, waiters: new Set() };
     states.set(key, state);
   }
   return state;
@@ -130,6 +132,15 @@ function refusalFor(refusal: HuaweiCloudApiError, ctx: { method: string; path: s
  */
 export async function admit(key: string, ctx: { method: string; path: string }, signal: AbortSignal | undefined): Promise<AuthTicket> {
   const state = stateOf(key);
+  state.admitting++;
+  try {
+    return await admitTo(state, ctx, signal);
+  } finally {
+    state.admitting--;
+  }
+}
+
+async function admitTo(state: KeyState, ctx: { method: string; path: string }, signal: AbortSignal | undefined): Promise<AuthTicket> {
   for (;;) {
     if (state.refusal !== undefined && performance.now() >= state.refusedUntil) {
       // The gateway has unlocked the key by now, and the credentials may be right: one request may find out.

@@ -325,7 +325,7 @@ export class Transport {
       try {
         json = JSON.parse(attempt.body);
       } catch {
-        const error = new ResponseValidationError({ ...ctx, field: "(body)", reason: `not JSON (${attempt.body.length} bytes starting ${JSON.stringify(maskedExcerpt(attempt.body, 40, this.#secrets(attempt)))})`, requestId });
+        const error = new ResponseValidationError({ ...ctx, field: "(body)", notJson: true, reason: `not JSON (${attempt.body.length} bytes starting ${JSON.stringify(maskedExcerpt(attempt.body, 40, this.#secrets(attempt)))})`, requestId });
         throw retryable ? new GarbledBody(error) : error;
       }
     }

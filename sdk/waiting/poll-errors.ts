@@ -38,7 +38,7 @@ function hasPermanentCause(error: unknown, depth = 0): boolean {
 export function classifyPollError(error: unknown): "transient" | "fatal" {
   if (error instanceof HuaweiCloudApiError) return error.status === 429 || error.status >= 500 ? "transient" : "fatal";
   if (error instanceof TimeoutError || error instanceof IncompleteListError) return "transient";
-  if (error instanceof ResponseValidationError) return error.field === "(body)" ? "transient" : "fatal";
+  if (error instanceof ResponseValidationError) return error.notJson ? "transient" : "fatal";
   if (error instanceof ConnectionError) {
     // The transport raises this before sending anything; the message is its only mark.
     if (error.reason === "the client is closed") return "fatal";

@@ -136,9 +136,14 @@ describe("provider configuration", () => {
     await plugin.configure(config);
     const invoked = await plugin.invoke({ instanceId: env.emu.instanceId });
     await plugin.configure(providerConfig());
-    expect(invoked).toMatchObject({ ok: false, error: { details: expect.stringContaining(`${property}: `) } });
+    expect(invoked).toMatchObject({ ok: false, error: { details: expect.stringMatching(new RegExp(`^${property}: \\(from the provider's configuration`)) } });
     expect(holdsCanary(JSON.stringify(invoked))).toBe(false);
     expect(await requests()).toEqual([]);
+  });
+
+  it("CheckConfig names each bad credential and each other bad setting, one failure apiece", async () => {
+    const answer = await plugin.checkConfig({ region: "Mars", accessKey: "AK X", secretKey: "secret\nkey", securityToken: "token\u0000" });
+    expect(answer.ok && answer.value.failures.map((f) => f.property).sort()).toEqual(["accessKey", "region", "secretKey", "securityToken"]);
   });
 
   it("CheckConfig leaves unknown settings for later", async () => {

@@ -102,6 +102,13 @@ describe("precedence: args > Pulumi config > HW_* env > HUAWEICLOUD_SDK_* > CLOU
     expect([s.region, s.projectId, s.credentials.accessKey, s.endpoint.host]).toEqual(["ap-southeast-1", "argproject", "ARG-AK", "dms.ap-southeast-1.myhuaweicloud.com"]);
   });
 
+  it("config credentials a header cannot carry are refused naming huaweicloud:*, unless the call's own credentials replace them", () => {
+    const bad = from({ accessKey: "CFG-AK", secretKey: "CFG\nSK", projectId: "cfgproject" });
+    expect(() => mergeClientOptions({}, bad)).toThrow(/^huaweicloud:secretKey: \(from Pulumi config\) contains a line feed/);
+    const s = resolveSettings(mergeClientOptions({ credentials: { accessKey: "ARG-AK", secretKey: "ARG-SK" } }, bad), env);
+    expect(s.credentials.accessKey).toBe("ARG-AK");
+  });
+
   it("config beats the environment", () => {
     const s = resolveSettings(mergeClientOptions({}, config), env);
     expect([s.region, s.projectId, s.credentials.accessKey]).toEqual(["cn-north-4", "cfgproject", "CFG-AK"]);

@@ -71,6 +71,21 @@ describe("the authentication gate", () => {
     expect(waiterIn).toBe(true);
   });
 
+  it("a state whose waiter was just woken is not swept away by another key's arrival: still one probe at a time", async () => {
+    const k = key();
+    const probe = await admit(k, ctx, undefined);
+    const woken = admit(k, ctx, undefined);
+    probe.inconclusive(); // wakes the waiter, which has not resumed yet...
+    void admit(key(), ctx, undefined).then((t) => t.inconclusive()); // ...when a new key sweeps the map
+    const second = await woken;
+    let otherIn = false;
+    const other = admit(k, ctx, undefined).then((t) => ((otherIn = true), t));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(otherIn).toBe(false);
+    second.confirmed();
+    (await other).confirmed();
+  });
+
   it("a waiter's abort rejects it with AbortError", async () => {
     const k = key();
     await admit(k, ctx, undefined);
@@ -124,7 +139,7 @@ describe("the authentication gate", () => {
   });
 
   it("forgets credentials no longer in use (a refreshed token each time), keeps those in use and those refused", async () => {
-    resetAuthGates({ lockoutPeriodMs: 50 });
+    resetAuthGates({ lockoutPeriodMs: 500 });
     const origin = "http://127.0.0.1:8";
     const held = await admit(authGateKey(origin, { accessKey: "AK", secretKey: "SK", securityToken: "in-use" }), ctx, undefined);
     const refused = authGateKey(origin, { accessKey: "AK", secretKey: "SK", securityToken: "refused" });
@@ -134,7 +149,7 @@ describe("the authentication gate", () => {
     for (let i = 0; i < 50; i++) (await admit(authGateKey(origin, { accessKey: "AK", secretKey: "SK", securityToken: `token-${i}` }), ctx, undefined)).inconclusive();
     // Answered inconclusively: each is as good as new, so each new key sweeps the previous away.
     expect(authGateCount()).toBe(4);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await new Promise((resolve) => setTimeout(resolve, 520));
     (await admit(authGateKey(origin, { accessKey: "AK", secretKey: "SK", securityToken: "later" }), ctx, undefined)).inconclusive();
     expect(authGateCount()).toBe(3); // the one in flight, the refused one and the newest; the lapsed lockout is gone
     await expect(admit(refused, ctx, undefined)).rejects.toMatchObject({ status: 401 });

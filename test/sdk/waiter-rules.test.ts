@@ -51,7 +51,7 @@ describe("classifyPollError", () => {
     ["a refused connection", net(coded("ECONNREFUSED"))],
     ["a reset connection", net(coded("ECONNRESET"))],
     ["a connection error without a cause", net(undefined)],
-    ["a body that is not JSON (cut on the way)", new ResponseValidationError({ ...ctx, field: "(body)", reason: "not JSON" })],
+    ["a body that is not JSON (cut on the way)", new ResponseValidationError({ ...ctx, field: "(body)", reason: "not JSON", notJson: true })],
     ["a listing that came back short", new IncompleteListError({ collected: 1, announced: 2, pages: 1, instanceId: "i" })],
   ])("%s is transient", (_what, error) => expect(classifyPollError(error)).toBe("transient"));
 
@@ -70,6 +70,7 @@ describe("classifyPollError", () => {
     ["a certificate error in an AggregateError", net(new AggregateError([coded("ECONNREFUSED"), coded("CERT_REVOKED")]))],
     ["a closed client", new ConnectionError({ ...ctx, reason: "the client is closed", attempts: 0 })],
     ["JSON of an unexpected shape", new ResponseValidationError({ ...ctx, field: "tasks", reason: "x" })],
+    ["JSON of an unexpected shape at the top (null, a list)", new ResponseValidationError({ ...ctx, field: "(body)", reason: "expected object" })],
     ["a TypeError", new TypeError("x")],
   ])("%s is fatal", (_what, error) => expect(classifyPollError(error)).toBe("fatal"));
 });
