@@ -111,9 +111,17 @@ function withoutSecrets(error: unknown, values: Props, secrets: ReadonlySet<stri
   return new Error(`${error.name} (${error.code}): the details are not shown: they name a secret input`, { cause: error });
 }
 
+/** Settings that go into a request's path or host, and so into an API error's text. */
+const REQUEST_SETTINGS = ["projectId", "region", "endpoint"] as const;
+
+/** Settings that come back in the function's result (its `projectId`, `region` and `id`). */
+const RESULT_SETTINGS: ReadonlySet<string> = new Set(["projectId", "region"]);
+
 export class RocketMQTasksProvider {
   private options: ClientOptions = {};
   private configError: unknown;
+  /** REQUEST_SETTINGS that Configure received as secrets, with their values: calls word errors without them. */
+  private secretSettings: Props = {};
   private readonly inFlight = new Set<AbortController>();
   private cancelled = false;
 
@@ -146,6 +154,8 @@ export class RocketMQTasksProvider {
       for (const [key, value] of Object.entries(variables)) values[key.slice(key.lastIndexOf(":") + 1)] = value;
     }
     delete values.version;
+    this.secretSettings = {};
+    for (const key of REQUEST_SETTINGS) if (secrets.has(key) && typeof values[key] === "string" && values[key] !== "") this.secretSettings[key] = values[key];
     try {
       this.options = clientOptionsFromProviderConfig(values);
       this.configError = undefined;
@@ -154,6 +164,18 @@ export class RocketMQTasksProvider {
       this.configError = error instanceof ValidationError && secrets.has(error.field) ? new ValidationError(error.field, SECRET_REFUSED, error.fix, error.code) : error;
     }
     useGateSettings(this.options);
+  }
+
+  /** A call's inputs and their secrets, joined by the secret settings it leaves to the configuration. */
+  private withSecretSettings(values: Props, secrets: ReadonlySet<string>): { values: Props; secrets: Set<string> } {
+    const joined: Props = { ...values };
+    const all = new Set(secrets);
+    for (const [key, value] of Object.entries(this.secretSettings)) {
+      if (joined[key] !== undefined && joined[key] !== null) continue;
+      joined[key] = value;
+      all.add(key);
+    }
+    return { values: joined, secrets: all };
   }
 
   private settings(): ClientOptions {
@@ -171,12 +193,15 @@ export class RocketMQTasksProvider {
     if (containsUnknown(values)) return { ret: {}, failures: [] };
     const failures = queryProblems(values, secrets);
     if (failures.length > 0) return { ret: {}, failures };
+    const hidden = this.withSecretSettings(values, secrets);
     const result = await readBackgroundTasks(validateTaskQuery(values), this.settings(), process.env).catch((error: unknown) => {
-      throw withoutSecrets(error, values, secrets);
+      throw withoutSecrets(error, hidden.values, hidden.secrets);
     });
-    // A secret argument makes the whole result secret, as in the TypeScript data function.
+    // A secret argument makes the whole result secret, as in the TypeScript data function; so does a
+    // secret project id or region setting, which the result quotes.
     const ret = JSON.parse(JSON.stringify(result)) as Props;
-    return { ret: encodeProps(ret, secrets.size > 0 ? new Set(Object.keys(ret)) : new Set()), failures: [] };
+    const secretResult = secrets.size > 0 || [...hidden.secrets].some((key) => RESULT_SETTINGS.has(key));
+    return { ret: encodeProps(ret, secretResult ? new Set(Object.keys(ret)) : new Set()), failures: [] };
   }
 
   /** Check: every argument error a failure naming the property; unknowns are judged later. */
@@ -218,7 +243,8 @@ export class RocketMQTasksProvider {
       return await run(controller.signal);
     } catch (error) {
       if (controller.signal.aborted) throw new RpcError(CODE.CANCELLED, "the deployment was cancelled: the gate stopped waiting");
-      throw withoutSecrets(error, values, secrets);
+      const hidden = this.withSecretSettings(values, secrets);
+      throw withoutSecrets(error, hidden.values, hidden.secrets);
     } finally {
       this.inFlight.delete(controller);
     }
@@ -268,7 +294,8 @@ export class RocketMQTasksProvider {
     requireGate(typeOfUrn(urn));
     const { values, secrets } = decodeProps(properties);
     const read = await readGate(id, { ...values, __urn: urn }, secrets).catch((error: unknown) => {
-      throw withoutSecrets(error, values, secrets);
+      const hidden = this.withSecretSettings(values, secrets);
+      throw withoutSecrets(error, hidden.values, hidden.secrets);
     });
     const props = { ...read.props };
     delete props.__urn;

@@ -266,6 +266,22 @@ describe("Invoke rocketmq-tasks:index:getBackgroundTasks", () => {
     expect(((answer.value.ret.tasks as { value: unknown[] }).value).length).toBe(2);
   });
 
+  it("a project id configured as a secret makes the result secret and stays out of API errors; a call that names its own does not", async () => {
+    await plugin.configure({ ...providerConfig(), projectId: secret(env.emu.projectId) });
+    try {
+      const read = await plugin.invoke({ instanceId: env.emu.instanceId, maxResults: 1 });
+      if (!read.ok) throw new Error(read.error.details);
+      for (const value of Object.values(read.value.ret)) expect(value).toMatchObject({ [SECRET_SIG]: expect.any(String) });
+      const missing = await plugin.invoke({ instanceId: "no-such-instance-0001" });
+      expect(missing).toMatchObject({ ok: false, error: { details: expect.stringContaining("failed with HTTP 404") } });
+      expect(JSON.stringify(missing)).not.toContain(env.emu.projectId);
+      const own = await plugin.invoke({ instanceId: env.emu.instanceId, projectId: env.emu.projectId, maxResults: 1 });
+      expect(own.ok && own.value.ret.projectId).toBe(env.emu.projectId);
+    } finally {
+      await plugin.configure(providerConfig());
+    }
+  });
+
   it.each([
     [{}, ["instanceId"]],
     [{ instanceId: "../etc" }, ["instanceId"]],
