@@ -2,12 +2,12 @@
 // debug echo, a 502 page or a captive portal can show the security token, and a gateway its
 // canonical request. Before such text goes into an error or a log line, every configured secret is
 // masked: whole, and any piece of MIN_PIECE characters or more, also when the server escaped it
-// (JSON `\/` and `\uXXXX`, percent-encoding, HTML character references) or changed its case.
+// (JSON `\/` and `\uXXXX`, percent-encoding, HTML character references, once or twice) or changed its case.
 
 /** The shortest piece of a secret that is masked when it appears on its own. */
 export const MIN_PIECE = 8;
-/** The most original characters one decoded character can take (`\u002f`, `&#x0002f;`). */
-const MAX_ESCAPE_LENGTH = 9;
+/** The most original characters one decoded character can take (`\u002f`, `&#x0002f;`, escaped twice). */
+const MAX_ESCAPE_LENGTH = 9 * 9;
 const MARK = "[redacted]";
 
 const NAMED_ENTITIES: Record<string, string> = { amp: "&", quot: '"', apos: "'", lt: "<", gt: ">", sol: "/", plus: "+", equals: "=", num: "#", percnt: "%", bsol: "\\" };
@@ -73,7 +73,14 @@ function decode(text: string): { decoded: string; from: number[]; to: number[] }
 export function maskSecrets(text: string, secrets: readonly (string | undefined)[]): string {
   const wanted = secrets.filter((s): s is string => typeof s === "string" && s.length > 0).map((s) => s.toLowerCase());
   if (wanted.length === 0 || text.length === 0) return text;
-  const { decoded, from, to } = decode(text);
+  const once = decode(text);
+  // Escapes of escapes too (a token percent-encoded twice, as in a URL inside a query): the second
+  // decoding's characters map back through the first to the original text.
+  const layers = [once];
+  if (/[%\\&]/.test(once.decoded)) {
+    const twice = decode(once.decoded);
+    if (twice.decoded !== once.decoded) layers.push({ decoded: twice.decoded, from: twice.from.map((i) => once.from[i]), to: twice.to.map((i) => once.to[i - 1]) });
+  }
   // The text as it is, too: a "%" or "&" just before a quote would otherwise read as an escape and
   // hide the piece it starts.
   const plain = text.toLowerCase();
@@ -87,9 +94,11 @@ export function maskSecrets(text: string, secrets: readonly (string | undefined)
       const piece = secret.slice(i, i + pieceLength);
       if (seen.has(piece)) continue;
       seen.add(piece);
-      for (let at = decoded.indexOf(piece); at !== -1; at = decoded.indexOf(piece, at + 1)) {
-        for (let k = from[at]; k < to[at + pieceLength - 1]; k++) masked[k] = 1;
-        any = true;
+      for (const { decoded, from, to } of layers) {
+        for (let at = decoded.indexOf(piece); at !== -1; at = decoded.indexOf(piece, at + 1)) {
+          for (let k = from[at]; k < to[at + pieceLength - 1]; k++) masked[k] = 1;
+          any = true;
+        }
       }
       if (plain.length === text.length) {
         for (let at = plain.indexOf(piece); at !== -1; at = plain.indexOf(piece, at + 1)) {

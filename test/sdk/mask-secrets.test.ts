@@ -13,10 +13,15 @@ describe("maskSecrets", () => {
     ["percent-encoded", encodeURIComponent(SECRET)],
     ["HTML references", SECRET.replace(/[/+]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`)],
     ["named HTML entities", SECRET.replace(/\//g, "&sol;").replace(/\+/g, "&plus;")],
+    ["percent-encoded twice", `u=${encodeURIComponent(`https://x/?t=${encodeURIComponent(SECRET)}`)}`],
+    ["JSON-escaped, then percent-encoded", encodeURIComponent(JSON.stringify(SECRET).replace(/\//g, "\\/"))],
   ])("masks a secret quoted %s", (_name, text) => {
     const out = maskSecrets(text, [SECRET]);
     expect(out).toContain("[redacted]");
-    for (let i = 0; i + MIN_PIECE <= SECRET.length; i++) expect(out.toLowerCase()).not.toContain(SECRET.slice(i, i + MIN_PIECE).toLowerCase());
+    // Read back as a reader would: as it is, and with its percent-encoding undone once and twice.
+    const undo = (t: string) => t.replace(/%([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+    const readings = [out, undo(out), undo(undo(out))].map((t) => t.toLowerCase().replace(/\\\//g, "/"));
+    for (const reading of readings) for (let i = 0; i + MIN_PIECE <= SECRET.length; i++) expect(reading).not.toContain(SECRET.slice(i, i + MIN_PIECE).toLowerCase());
   });
 
   it("leaves pieces shorter than MIN_PIECE and unrelated text alone; a short secret is masked only whole", () => {
