@@ -126,21 +126,30 @@ function refusalFor(refusal: HuaweiCloudApiError, ctx: { method: string; path: s
   });
 }
 
+/** Thrown by admit when its deadline passed while it waited. */
+export class AdmitDeadlinePassed extends Error {
+  constructor() {
+    super("the deadline passed while waiting to be admitted");
+    this.name = "AdmitDeadlinePassed";
+  }
+}
+
 /**
  * Waits until a request with these credentials may be sent, and returns the ticket to report its
- * answer on; throws the shared refusal once the credentials were refused, or AbortError.
+ * answer on; throws the shared refusal once the credentials were refused, AbortError, or
+ * AdmitDeadlinePassed when it would have to wait past `deadline` (performance.now() time).
  */
-export async function admit(key: string, ctx: { method: string; path: string }, signal: AbortSignal | undefined): Promise<AuthTicket> {
+export async function admit(key: string, ctx: { method: string; path: string }, signal: AbortSignal | undefined, deadline = Infinity): Promise<AuthTicket> {
   const state = stateOf(key);
   state.admitting++;
   try {
-    return await admitTo(state, ctx, signal);
+    return await admitTo(state, ctx, signal, deadline);
   } finally {
     state.admitting--;
   }
 }
 
-async function admitTo(state: KeyState, ctx: { method: string; path: string }, signal: AbortSignal | undefined): Promise<AuthTicket> {
+async function admitTo(state: KeyState, ctx: { method: string; path: string }, signal: AbortSignal | undefined, deadline: number): Promise<AuthTicket> {
   for (;;) {
     if (state.refusal !== undefined && performance.now() >= state.refusedUntil) {
       // The gateway has unlocked the key by now, and the credentials may be right: one request may find out.
@@ -156,13 +165,20 @@ async function admitTo(state: KeyState, ctx: { method: string; path: string }, s
         return ticket(state, true);
       }
     }
+    const left = deadline - performance.now();
+    if (left <= 0) throw new AdmitDeadlinePassed();
     await new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
+      const give = (error: Error) => {
         state.waiters.delete(wake);
-        reject(new AbortError());
+        signal?.removeEventListener("abort", onAbort);
+        clearTimeout(timer);
+        reject(error);
       };
+      const onAbort = () => give(new AbortError());
+      const timer = left === Infinity ? undefined : setTimeout(() => give(new AdmitDeadlinePassed()), left);
       const wake = () => {
         signal?.removeEventListener("abort", onAbort);
+        clearTimeout(timer);
         resolve();
       };
       state.waiters.add(wake);

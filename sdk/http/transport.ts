@@ -5,7 +5,7 @@ import { ErrorBodySchema } from "../schemas";
 import type { ResolvedSettings } from "../settings";
 import { percentEncode, signRequest, type Credentials } from "../signing";
 import { fullJitterDelay, retryAfterMs, sleep } from "./backoff";
-import { admit, authGateKey, type AuthTicket } from "./auth-gate";
+import { AdmitDeadlinePassed, MAX_IN_FLIGHT, admit, authGateKey, type AuthTicket } from "./auth-gate";
 import { clockCorrectionFrom401, clockOffsetFor, learnClockOffset } from "./clock-skew";
 import { createDispatcher } from "./dispatcher";
 import { maskedExcerpt, maskSecrets } from "./mask-secrets";
@@ -126,9 +126,14 @@ export class Transport {
         const wait = this.#throttleWait(deadline);
         if (wait > 0) await this.#sleep(wait, call.signal, ctx, attempts);
         try {
-          ticket ??= await admit(this.#authKey, ctx, admitSignal);
+          // The wait at the gate ends with the call's budget: requests of the same credentials from
+          // other calls, slow or retried, must not hold this one past it.
+          ticket ??= await admit(this.#authKey, ctx, admitSignal, deadline);
         } catch (err) {
           if (err instanceof HuaweiCloudApiError) logger?.(`${call.method} ${url.pathname}${url.search} -> ${err.status} not sent: these credentials were refused earlier (request id ${err.requestId ?? "none"})`);
+          if (err instanceof AdmitDeadlinePassed) {
+            throw new TimeoutError(`${call.method} ${url.pathname} was not sent within its retry budget (${retryBudgetMs} ms): other requests with the same credentials held the way (at most ${MAX_IN_FLIGHT} out at once, one at a time until the credentials are confirmed), ${attempts} attempt(s)`, retryBudgetMs);
+          }
           throw err;
         }
         // A 429 may have come while this call waited at the gate (the first contact's own answer, say):

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { generatedSeed, startEmulator } from "../../emulator";
 import { BackgroundTaskGate, getBackgroundTasksOutput } from "../../provider";
-import { HuaweiCloudApiError, waitForBackgroundTask } from "../../sdk";
+import { HuaweiCloudApiError, TimeoutError, waitForBackgroundTask } from "../../sdk";
 import { CONFIRMED_FOR_MS, LOCKOUT_FAILURES, MAX_IN_FLIGHT, resetAuthGates } from "../../sdk/http/auth-gate";
 import { DynamicHost, secretValue } from "../provider/helpers/dynamic-host";
 import { installMocks, settle, type RegisteredResource } from "../provider/helpers/mocks";
@@ -209,4 +209,30 @@ describe("a key rotated in the middle of a walk", () => {
       await rotating.close();
     }
   }, 30_000);
+});
+
+describe("waiting at the gate", () => {
+  it(`a call held back by ${MAX_IN_FLIGHT} slow requests of the same credentials ends with TimeoutError at its retry budget, never sent`, async () => {
+    const ak = "AKSLOWGATEWAY0000001";
+    const slow = await startEmulator({ credentials: [{ accessKey: ak, secretKey: "the-secret-of-a-slow-gateway-01" }], seed: generatedSeed(50, Date.UTC(2024, 5, 1)) });
+    try {
+      const creds = { accessKey: ak, secretKey: "the-secret-of-a-slow-gateway-01" };
+      const busy = clientOf(slow, { credentials: creds, maxRetries: 0 });
+      await busy.listBackgroundTasks({ instanceId: slow.instanceId, limit: 1 }); // confirms the credentials
+      slow.state.setFault({ mode: "delay", delay_ms: 1_500 });
+      const held = Array.from({ length: MAX_IN_FLIGHT }, () => busy.listBackgroundTasks({ instanceId: slow.instanceId, limit: 1 }));
+      await sleep(100); // all four are out
+      const mark = requestsSince(slow, 0).length;
+      const hurried = clientOf(slow, { credentials: creds, maxRetries: 0, retryBudgetMs: 300 });
+      const started = performance.now();
+      const run = await outcome(() => hurried.listBackgroundTasks({ instanceId: slow.instanceId, limit: 1 }));
+      expect(failure(run)).toBeInstanceOf(TimeoutError);
+      expect(failure(run)).toMatchObject({ timeoutMs: 300, message: expect.stringMatching(/not sent within its retry budget/) });
+      expect(performance.now() - started).toBeLessThan(1_200);
+      expect(requestsSince(slow, mark)).toHaveLength(0);
+      await Promise.all(held);
+    } finally {
+      await slow.close();
+    }
+  }, 20_000);
 });

@@ -1,5 +1,5 @@
 import { HuaweiCloudApiError } from "../../sdk";
-import { CONFIRMED_FOR_MS, MAX_IN_FLIGHT, MAX_REFUSALS_KEPT, LOCKOUT_FAILURES, admit, authGateCount, authGateKey, resetAuthGates } from "../../sdk/http/auth-gate";
+import { AdmitDeadlinePassed, CONFIRMED_FOR_MS, MAX_IN_FLIGHT, MAX_REFUSALS_KEPT, LOCKOUT_FAILURES, admit, authGateCount, authGateKey, resetAuthGates } from "../../sdk/http/auth-gate";
 
 const ctx = { method: "GET", path: "/v2/p/instances/i/tasks" };
 const refusal = () => new HuaweiCloudApiError({ ...ctx, status: 401, errorCode: "APIGW.0301", errorMsg: "verify aksk signature fail", requestId: "r1" });
@@ -84,6 +84,19 @@ describe("the authentication gate", () => {
     expect(otherIn).toBe(false);
     second.confirmed();
     (await other).confirmed();
+  });
+
+  it("a waiter whose deadline passes gives up with AdmitDeadlinePassed; the others go on as before", async () => {
+    const k = key();
+    const probe = await admit(k, ctx, undefined);
+    const started = performance.now();
+    await expect(admit(k, ctx, undefined, performance.now() + 50)).rejects.toBeInstanceOf(AdmitDeadlinePassed);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+    await expect(admit(k, ctx, undefined, performance.now() - 1)).rejects.toBeInstanceOf(AdmitDeadlinePassed); // already past: no wait at all
+    const other = admit(k, ctx, undefined, performance.now() + 60_000);
+    probe.confirmed();
+    (await other).confirmed();
+    (await admit(k, ctx, undefined, performance.now() - 1)).confirmed(); // past its deadline, but admitted at once: no wait
   });
 
   it("a waiter's abort rejects it with AbortError", async () => {
