@@ -192,9 +192,12 @@ export class Deployment {
     return provider;
   }
 
-  private async startProvider(pkg: string, urn: string, id: string, config: Props): Promise<ProviderProcess> {
+  /** Starts and configures a provider; `record` gets the config as the engine keeps it (CheckConfig's answer). */
+  private async startProvider(pkg: string, urn: string, id: string, config: Props, record: RegisteredResource): Promise<ProviderProcess> {
     const provider = await this.launch(pkg);
-    await provider.configure({ urn, name: "default", id, config, engineAddress: this.address, programDirectory: this.options.programDirectory });
+    const checked = await provider.configure({ urn, name: "default", id, config, engineAddress: this.address, programDirectory: this.options.programDirectory });
+    record.inputs = checked;
+    record.outputs = checked;
     return provider;
   }
 
@@ -205,9 +208,10 @@ export class Deployment {
       const urn = this.urn(`pulumi:providers:${pkg}`, "default", "");
       const id = this.options.dryRun ? UNKNOWN : randomUUID();
       const config = this.packageConfig(pkg);
-      provider = this.startProvider(pkg, urn, id, config);
+      const record: RegisteredResource = { urn, type: `pulumi:providers:${pkg}`, name: "default", custom: true, id, dependencies: [], inputs: config, outputs: config };
+      this.resources.push(record);
+      provider = this.startProvider(pkg, urn, id, config, record);
       this.defaults.set(pkg, provider);
-      this.resources.push({ urn, type: `pulumi:providers:${pkg}`, name: "default", custom: true, id, dependencies: [], inputs: config, outputs: config });
     }
     return provider;
   }

@@ -107,9 +107,10 @@ export class ProviderProcess {
 
   /**
    * The engine's start-up sequence: Handshake (older providers answer UNIMPLEMENTED), GetPluginInfo,
-   * CheckConfig (UNIMPLEMENTED keeps the config as it is), Configure.
+   * CheckConfig (UNIMPLEMENTED keeps the config as it is), Configure. Returns the config Configure
+   * got: CheckConfig's answer, which the engine records as the provider's state.
    */
-  async configure(options: { urn: string; name: string; id: string; config: Props; engineAddress: string; programDirectory: string }): Promise<void> {
+  async configure(options: { urn: string; name: string; id: string; config: Props; engineAddress: string; programDirectory: string }): Promise<Props> {
     const type = `pulumi:providers:${this.pkg}`;
     let handshaken = false;
     try {
@@ -134,7 +135,8 @@ export class ProviderProcess {
     check.setName(options.name);
     check.setType(type);
     check.setOlds(toStruct({}));
-    check.setNews(toStruct(config));
+    // The engine marshals CheckConfig's news without KeepSecrets: secrets arrive plain.
+    check.setNews(toStruct(stripSecrets(config) as Props));
     try {
       const res = await this.call<providerPb.CheckRequest, providerPb.CheckResponse>("checkConfig", check);
       const failures = res.getFailuresList().map((f) => `${f.getProperty()}: ${f.getReason()}`);
@@ -162,6 +164,7 @@ export class ProviderProcess {
       this.acceptSecrets = res.getAcceptsecrets();
       this.supportsPreview = res.getSupportspreview();
     }
+    return config;
   }
 
   async check(urn: string, name: string, type: string, news: Props): Promise<CheckResult> {
