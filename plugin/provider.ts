@@ -87,9 +87,20 @@ const REQUEST_INPUTS = ["instanceId", "projectId", "taskId", "region", "endpoint
 
 /** The text of the secret inputs a request carried. */
 function secretRequestTexts(values: Props, secrets: ReadonlySet<string>): string[] {
-  return REQUEST_INPUTS.filter((key) => secrets.has(key) && values[key] !== undefined && values[key] !== null)
-    .map((key) => String(values[key]).trim())
-    .filter((text) => text !== "");
+  const texts: string[] = [];
+  for (const key of REQUEST_INPUTS) {
+    if (!secrets.has(key) || values[key] === undefined || values[key] === null) continue;
+    const text = String(values[key]).trim();
+    if (text === "") continue;
+    texts.push(text);
+    // Errors quote an endpoint by its parts: the host a connection failed to reach, the path.
+    if (key === "endpoint" && URL.canParse(text)) {
+      const url = new URL(text);
+      texts.push(url.host, url.hostname);
+      if (url.pathname !== "/") texts.push(url.pathname);
+    }
+  }
+  return texts.filter((text) => text !== "");
 }
 
 /**
@@ -273,7 +284,8 @@ export class RocketMQTasksProvider {
     if (preview) return { id: "", properties: this.previewOutputs(properties) };
     const { values, secrets } = decodeProps(properties);
     this.judged(values, secrets);
-    const { id, outs } = await this.wait(values, secrets, (signal) => createGate({ ...values, __urn: urn }, signal, secrets));
+    const hidden = this.withSecretSettings(values, secrets).secrets;
+    const { id, outs } = await this.wait(values, secrets, (signal) => createGate({ ...values, __urn: urn }, signal, hidden));
     delete outs.__urn;
     return { id, properties: this.gateOutputs(outs, secrets) };
   }
@@ -284,7 +296,8 @@ export class RocketMQTasksProvider {
     if (preview) return { properties: this.previewOutputs(news) };
     const { values, secrets } = decodeProps(news);
     this.judged(values, secrets);
-    const { outs } = await this.wait(values, secrets, (signal) => updateGate(id, decodeProps(olds).values, { ...values, __urn: urn }, signal, secrets));
+    const hidden = this.withSecretSettings(values, secrets).secrets;
+    const { outs } = await this.wait(values, secrets, (signal) => updateGate(id, decodeProps(olds).values, { ...values, __urn: urn }, signal, hidden));
     delete outs.__urn;
     return { properties: this.gateOutputs(outs, secrets) };
   }
@@ -293,8 +306,8 @@ export class RocketMQTasksProvider {
   async read(urn: string, id: string, properties: Props, inputs: Props): Promise<{ id: string; properties: Props; inputs: Props }> {
     requireGate(typeOfUrn(urn));
     const { values, secrets } = decodeProps(properties);
-    const read = await readGate(id, { ...values, __urn: urn }, secrets).catch((error: unknown) => {
-      const hidden = this.withSecretSettings(values, secrets);
+    const hidden = this.withSecretSettings(values, secrets);
+    const read = await readGate(id, { ...values, __urn: urn }, hidden.secrets).catch((error: unknown) => {
       throw withoutSecrets(error, hidden.values, hidden.secrets);
     });
     const props = { ...read.props };

@@ -117,6 +117,8 @@ export class Transport {
     const admitSignal = call.signal && AbortSignal.any([call.signal]);
     // Held across a re-signing for the clock: that retry is the same first contact.
     let ticket: AuthTicket | undefined;
+    // What the last attempt failed with, when the call goes on to retry: the answer if it cannot.
+    let lastFailure: Error | undefined;
 
     try {
       for (;;) {
@@ -126,13 +128,18 @@ export class Transport {
         const wait = this.#throttleWait(deadline);
         if (wait > 0) await this.#sleep(wait, call.signal, ctx, attempts);
         try {
-          // The wait at the gate ends with the call's budget: requests of the same credentials from
-          // other calls, slow or retried, must not hold this one past it.
-          ticket ??= await admit(this.#authKey, ctx, admitSignal, deadline);
+          // The wait at the gate ends with the call's budget (for its first attempt, at least one
+          // request's timeout: a budget of 0 means no retries, not no waiting): requests of the same
+          // credentials from other calls, slow or retried, must not hold this one past it.
+          const admitBy = attempts === 0 ? Math.max(deadline, deadline - retryBudgetMs + timeoutMs) : deadline;
+          ticket ??= await admit(this.#authKey, ctx, admitSignal, admitBy);
         } catch (err) {
           if (err instanceof HuaweiCloudApiError) logger?.(`${call.method} ${url.pathname}${url.search} -> ${err.status} not sent: these credentials were refused earlier (request id ${err.requestId ?? "none"})`);
           if (err instanceof AdmitDeadlinePassed) {
-            throw new TimeoutError(`${call.method} ${url.pathname} was not sent within its retry budget (${retryBudgetMs} ms): other requests with the same credentials held the way (at most ${MAX_IN_FLIGHT} out at once, one at a time until the credentials are confirmed), ${attempts} attempt(s)`, retryBudgetMs);
+            // A retry that cannot be sent in time: the failure it was retrying is the answer.
+            if (lastFailure !== undefined) throw lastFailure;
+            const limitMs = Math.max(retryBudgetMs, timeoutMs);
+            throw new TimeoutError(`${call.method} ${url.pathname} was not sent within ${limitMs} ms (its retry budget, or one request's timeout if longer): other requests with the same credentials held the way (at most ${MAX_IN_FLIGHT} out at once, one at a time until the credentials are confirmed)`, limitMs);
           }
           throw err;
         }
@@ -161,13 +168,16 @@ export class Transport {
           }
           const timedOut = err instanceof AttemptTimeout;
           logger?.(`${call.method} ${url.pathname}${url.search} -> ${timedOut ? "timeout" : describeNetworkError(err)} (attempt ${attempts})`);
+          const failure = timedOut
+            ? new TimeoutError(`${call.method} ${url.pathname} got no complete answer within ${timeoutMs} ms, ${attempts} attempt(s)`, timeoutMs)
+            : new ConnectionError({ ...ctx, reason: describeNetworkError(err), attempts, cause: err });
           const delay = fullJitterDelay(attempts - 1);
           if (retryable && attempts <= maxRetries && performance.now() + delay < deadline) {
+            lastFailure = failure;
             await this.#sleep(delay, call.signal, ctx, attempts);
             continue;
           }
-          if (timedOut) throw new TimeoutError(`${call.method} ${url.pathname} got no complete answer within ${timeoutMs} ms, ${attempts} attempt(s)`, timeoutMs);
-          throw new ConnectionError({ ...ctx, reason: describeNetworkError(err), attempts, cause: err });
+          throw failure;
         }
 
         const requestId = this.#requestId(attempt);
@@ -184,6 +194,7 @@ export class Transport {
             const delay = fullJitterDelay(attempts - 1);
             if (attempts <= maxRetries && performance.now() + delay < deadline) {
               logger?.(`${call.method} ${url.pathname}${url.search} -> a body that is not JSON; asking again (attempt ${attempts})`);
+              lastFailure = err.error;
               await this.#sleep(delay, call.signal, ctx, attempts);
               continue;
             }
@@ -212,6 +223,7 @@ export class Transport {
         if (attempt.status === 429) backOffTogether(this.#throttleKey, Math.min(delay, retryBudgetMs));
         if (!retryable || !RETRYABLE_STATUS.has(attempt.status) || attempts > maxRetries) throw error;
         if (performance.now() + delay >= deadline) throw error;
+        lastFailure = error;
         if (attempt.status !== 429) await this.#sleep(delay, call.signal, ctx, attempts);
       }
     } finally {

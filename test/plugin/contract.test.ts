@@ -448,6 +448,32 @@ describe("BackgroundTaskGate", () => {
     if (!answer.ok) expect(answer.error.details).toMatch(/EXECUTING[\s\S]*Raise timeoutSeconds \(now 1\)/);
   });
 
+  it("a project id configured as a secret stays out of a timed-out wait's message, though its last poll error quotes the request's path", async () => {
+    const t = await task("resizeInstance", {}, [{ after_ms: 0, status: "EXECUTING" }]);
+    await plugin.configure({ ...providerConfig(), projectId: secret(env.emu.projectId), maxRetries: 0 });
+    try {
+      await env.admin.setFault({ mode: "error503" });
+      // Two failed polls, fewer than the three in a row that end a wait: it times out with the last poll error.
+      const answer = await plugin.create("slow-secret-project", { instanceId: env.emu.instanceId, taskId: t.id, timeoutSeconds: 1, pollIntervalSeconds: 0.6 });
+      expect(answer).toMatchObject({ ok: false, error: { details: expect.stringMatching(/Raise timeoutSeconds/) } });
+      expect(JSON.stringify(answer)).not.toContain(env.emu.projectId);
+    } finally {
+      await env.admin.clearFaults();
+      await plugin.configure(providerConfig());
+    }
+  });
+
+  it("an endpoint configured as a secret stays out of errors that quote its host", async () => {
+    await plugin.configure({ ...providerConfig(), endpoint: secret("http://127.0.0.1:1"), maxRetries: 0 });
+    try {
+      const answer = await plugin.invoke({ instanceId: env.emu.instanceId });
+      expect(answer.ok).toBe(false);
+      expect(JSON.stringify(answer)).not.toContain("127.0.0.1");
+    } finally {
+      await plugin.configure(providerConfig());
+    }
+  });
+
   it("Create in preview neither waits nor sends: computed outputs unknown, inputs as given", async () => {
     const news = { instanceId: env.emu.instanceId, taskName: "bindInstancePublicIp", createdAfter: UNKNOWN, paramsMatch: secret({ a: "1" }) };
     const answer = await plugin.create("preview", news, true);

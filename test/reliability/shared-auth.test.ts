@@ -212,7 +212,7 @@ describe("a key rotated in the middle of a walk", () => {
 });
 
 describe("waiting at the gate", () => {
-  it(`a call held back by ${MAX_IN_FLIGHT} slow requests of the same credentials ends with TimeoutError at its retry budget, never sent`, async () => {
+  it(`a call held back by ${MAX_IN_FLIGHT} slow requests of the same credentials ends with TimeoutError at its retry budget (or its request timeout, if longer), never sent`, async () => {
     const ak = "AKSLOWGATEWAY0000001";
     const slow = await startEmulator({ credentials: [{ accessKey: ak, secretKey: "the-secret-of-a-slow-gateway-01" }], seed: generatedSeed(50, Date.UTC(2024, 5, 1)) });
     try {
@@ -223,11 +223,11 @@ describe("waiting at the gate", () => {
       const held = Array.from({ length: MAX_IN_FLIGHT }, () => busy.listBackgroundTasks({ instanceId: slow.instanceId, limit: 1 }));
       await sleep(100); // all four are out
       const mark = requestsSince(slow, 0).length;
-      const hurried = clientOf(slow, { credentials: creds, maxRetries: 0, retryBudgetMs: 300 });
+      const hurried = clientOf(slow, { credentials: creds, maxRetries: 0, retryBudgetMs: 300, timeoutMs: 200 });
       const started = performance.now();
       const run = await outcome(() => hurried.listBackgroundTasks({ instanceId: slow.instanceId, limit: 1 }));
       expect(failure(run)).toBeInstanceOf(TimeoutError);
-      expect(failure(run)).toMatchObject({ timeoutMs: 300, message: expect.stringMatching(/not sent within its retry budget/) });
+      expect(failure(run)).toMatchObject({ timeoutMs: 300, message: expect.stringMatching(/was not sent within 300 ms/) });
       expect(performance.now() - started).toBeLessThan(1_200);
       expect(requestsSince(slow, mark)).toHaveLength(0);
       await Promise.all(held);
@@ -235,4 +235,17 @@ describe("waiting at the gate", () => {
       await slow.close();
     }
   }, 20_000);
+
+  it("a retry budget of 0 means no retries, not no waiting: concurrent first calls of fresh credentials are all sent", async () => {
+    const ak = "AKNOBUDGETGATEWAY001";
+    const fresh = await startEmulator({ credentials: [{ accessKey: ak, secretKey: "the-secret-with-no-budget-0001" }], seed: generatedSeed(20, Date.UTC(2024, 5, 1)), latencyMs: 40 });
+    try {
+      const client = clientOf(fresh, { credentials: { accessKey: ak, secretKey: "the-secret-with-no-budget-0001" }, maxRetries: 0, retryBudgetMs: 0 });
+      const runs = await Promise.all(Array.from({ length: 3 }, () => outcome(() => client.listBackgroundTasks({ instanceId: fresh.instanceId, limit: 1 }))));
+      for (const r of runs) expect(r.ok).toBe(true);
+      expect(requestsSince(fresh, 0)).toHaveLength(3);
+    } finally {
+      await fresh.close();
+    }
+  });
 });
