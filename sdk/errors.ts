@@ -44,6 +44,11 @@ export interface RequestContext {
   path: string;
 }
 
+/** The gateway's answer while an access key is locked (APIGW.0301 "AK access failed to reach the limit,forbidden"). */
+export function isLockoutMessage(errorMsg: string): boolean {
+  return /failed to reach the limit/i.test(errorMsg);
+}
+
 /** The API (or its gateway) answered with an error status. */
 export class HuaweiCloudApiError extends RocketMQTasksError {
   readonly status: number;
@@ -65,7 +70,7 @@ export class HuaweiCloudApiError extends RocketMQTasksError {
       `${init.method} ${init.path} failed with HTTP ${init.status} ${init.errorCode}: ${init.errorMsg}` +
         (init.requestId ? ` (request id ${init.requestId})` : "") +
         (init.notSent
-          ? /failed to reach the limit/i.test(init.errorMsg)
+          ? isLockoutMessage(init.errorMsg)
             ? "; not sent: an earlier request with these credentials found the access key locked, and it is not tried again until the lockout period (5 minutes) has passed"
             : "; not sent: an earlier request with these credentials got this answer, and a refused access key is not tried again until the credentials change"
           : ""),

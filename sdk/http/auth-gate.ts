@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { AbortError, HuaweiCloudApiError } from "../errors";
+import { AbortError, HuaweiCloudApiError, isLockoutMessage } from "../errors";
 import type { Credentials } from "../signing";
 
 // The gateway locks an access key after five failed authentications in a row, counted across every
@@ -26,10 +26,7 @@ export const LOCKOUT_PERIOD_MS = 5 * 60_000;
 /** Refused credentials remembered at most (the oldest refusal is forgotten first): the map stays bounded. */
 export const MAX_REFUSALS_KEPT = 64;
 
-/** The gateway's answer while a key is locked (APIGW.0301 "AK access failed to reach the limit,forbidden"). */
-export function isLockoutAnswer(error: HuaweiCloudApiError): boolean {
-  return /failed to reach the limit/i.test(error.errorMsg);
-}
+
 
 /** Requests of one set of credentials out at once: below the lockout, so a rotation never locks the key. */
 export const MAX_IN_FLIGHT = LOCKOUT_FAILURES - 1;
@@ -208,7 +205,7 @@ function ticket(state: KeyState, probe: boolean): AuthTicket {
         if (state.refusal === undefined) {
           state.refusal = error;
           state.refusedAt = performance.now();
-          state.refusedUntil = isLockoutAnswer(error) ? state.refusedAt + lockoutPeriodMs : Infinity;
+          state.refusedUntil = isLockoutMessage(error.errorMsg) ? state.refusedAt + lockoutPeriodMs : Infinity;
         }
       }),
     inconclusive: () => finish(() => undefined),
