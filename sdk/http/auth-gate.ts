@@ -26,8 +26,6 @@ export const LOCKOUT_PERIOD_MS = 5 * 60_000;
 /** Refused credentials remembered at most (the oldest refusal is forgotten first): the map stays bounded. */
 export const MAX_REFUSALS_KEPT = 64;
 
-
-
 /** Requests of one set of credentials out at once: below the lockout, so a rotation never locks the key. */
 export const MAX_IN_FLIGHT = LOCKOUT_FAILURES - 1;
 
