@@ -74,15 +74,17 @@ export function signatureOfDigest(secretKey: string, sdkDate: string, canonicalD
   if (oneShot === undefined || sdkDate.length !== 16 || canonicalDigest.length !== 64) return signature(secretKey, `${PREFIX}${sdkDate}\n${canonicalDigest}`, owner);
   const key = paddedKey(secretKey, owner);
   const { inner, outer } = key;
-  if (key.view === undefined || key.view.length !== BLOCK + STRING_TO_SIGN_LENGTH || key.date !== sdkDate) {
+  // `date` is set only here and cleared by anything else that writes the pad: it says the layout is in place.
+  let view = key.view;
+  if (key.date !== sdkDate || view === undefined) {
     inner.write(PREFIX, BLOCK, "latin1");
     inner.write(sdkDate, DATE_AT, "latin1");
     inner[DIGEST_AT - 1] = 10; // "\n"
-    key.view = inner.subarray(0, BLOCK + STRING_TO_SIGN_LENGTH);
+    view = key.view = inner.subarray(0, BLOCK + STRING_TO_SIGN_LENGTH);
     key.date = sdkDate;
   }
   inner.write(canonicalDigest, DIGEST_AT, "latin1");
-  outer.write(oneShot("sha256", key.view, "latin1"), BLOCK, "latin1");
+  outer.write(oneShot("sha256", view, "latin1"), BLOCK, "latin1");
   return oneShot("sha256", outer, "hex");
 }
 
