@@ -91,7 +91,6 @@ function secretRequestTexts(values: Props, secrets: ReadonlySet<string>): string
   for (const key of REQUEST_INPUTS) {
     if (!secrets.has(key) || values[key] === undefined || values[key] === null) continue;
     const text = String(values[key]).trim();
-    if (text === "") continue;
     texts.push(text);
     // Errors quote an endpoint by its parts: the host a connection failed to reach, the path.
     if (key === "endpoint" && URL.canParse(text)) {
@@ -246,7 +245,7 @@ export class RocketMQTasksProvider {
   }
 
   /** Runs a wait that Cancel can stop (the gate runtime words its failures without secret inputs' values). */
-  private async wait<T>(values: Props, secrets: ReadonlySet<string>, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async wait<T>(hidden: { values: Props; secrets: ReadonlySet<string> }, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (this.cancelled) throw new RpcError(CODE.CANCELLED, "the deployment was cancelled before the gate started waiting");
     const controller = new AbortController();
     this.inFlight.add(controller);
@@ -254,7 +253,6 @@ export class RocketMQTasksProvider {
       return await run(controller.signal);
     } catch (error) {
       if (controller.signal.aborted) throw new RpcError(CODE.CANCELLED, "the deployment was cancelled: the gate stopped waiting");
-      const hidden = this.withSecretSettings(values, secrets);
       throw withoutSecrets(error, hidden.values, hidden.secrets);
     } finally {
       this.inFlight.delete(controller);
@@ -284,8 +282,8 @@ export class RocketMQTasksProvider {
     if (preview) return { id: "", properties: this.previewOutputs(properties) };
     const { values, secrets } = decodeProps(properties);
     this.judged(values, secrets);
-    const hidden = this.withSecretSettings(values, secrets).secrets;
-    const { id, outs } = await this.wait(values, secrets, (signal) => createGate({ ...values, __urn: urn }, signal, hidden));
+    const hidden = this.withSecretSettings(values, secrets);
+    const { id, outs } = await this.wait(hidden, (signal) => createGate({ ...values, __urn: urn }, signal, hidden.secrets));
     delete outs.__urn;
     return { id, properties: this.gateOutputs(outs, secrets) };
   }
@@ -296,8 +294,8 @@ export class RocketMQTasksProvider {
     if (preview) return { properties: this.previewOutputs(news) };
     const { values, secrets } = decodeProps(news);
     this.judged(values, secrets);
-    const hidden = this.withSecretSettings(values, secrets).secrets;
-    const { outs } = await this.wait(values, secrets, (signal) => updateGate(id, decodeProps(olds).values, { ...values, __urn: urn }, signal, hidden));
+    const hidden = this.withSecretSettings(values, secrets);
+    const { outs } = await this.wait(hidden, (signal) => updateGate(id, decodeProps(olds).values, { ...values, __urn: urn }, signal, hidden.secrets));
     delete outs.__urn;
     return { properties: this.gateOutputs(outs, secrets) };
   }
