@@ -9,7 +9,7 @@ import * as providerPb from "@pulumi/pulumi/proto/provider_pb";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { isSecret, secret, stripSecrets, type Props } from "./values";
+import { annotateSecrets, stripSecrets, type Props } from "./values";
 import { stopProcess } from "./stop-process";
 
 /**
@@ -141,10 +141,8 @@ export class ProviderProcess {
       const res = await this.call<providerPb.CheckRequest, providerPb.CheckResponse>("checkConfig", check);
       const failures = res.getFailuresList().map((f) => `${f.getProperty()}: ${f.getReason()}`);
       if (failures.length > 0) throw new Error(`provider ${this.pkg} refused its configuration: ${failures.join("; ")}`);
-      // The engine marks the answer's values secret again where the news it sent were (annotateSecrets).
-      const checked = fromStruct(res.getInputs());
-      for (const [key, value] of Object.entries(checked)) if (isSecret(config[key]) && !isSecret(value)) checked[key] = secret(value);
-      config = checked;
+      // The engine marks the answer's values secret again where the news it sent were.
+      config = annotateSecrets(fromStruct(res.getInputs()), config);
     } catch (e) {
       if (!(e instanceof ProviderCallError && e.code === grpc.status.UNIMPLEMENTED)) throw e;
     }
