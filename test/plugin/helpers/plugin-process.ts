@@ -181,16 +181,8 @@ export class PluginProcess {
 
   /** DiffConfig as the engine sends it for the default provider: the old and new settings. */
   diffConfig(olds: Props, news: Props) {
-    const req = new providerPb.DiffRequest();
-    req.setUrn("urn:pulumi:dev::proj::pulumi:providers:rocketmq-tasks::default");
-    req.setOlds(Struct.fromJavaScript(olds as never));
-    req.setOldInputs(Struct.fromJavaScript(olds as never));
-    req.setNews(Struct.fromJavaScript(news as never));
-    const C = providerPb.DiffResponse.DiffChanges;
-    return this.unary("diffConfig", req, (r: providerPb.DiffResponse) => ({
-      changes: r.getChanges() === C.DIFF_SOME ? "some" : r.getChanges() === C.DIFF_NONE ? "none" : "unknown",
-      replaces: r.getReplacesList(),
-    }));
+    const req = diffRequest("urn:pulumi:dev::proj::pulumi:providers:rocketmq-tasks::default", olds, olds, news);
+    return this.unary("diffConfig", req, (r: providerPb.DiffResponse) => ({ changes: changesOf(r), replaces: r.getReplacesList() }));
   }
 
   /** Configure as the engine sends it: `variables` (strings, secrets unwrapped) and `args` (secrets wrapped). */
@@ -227,15 +219,10 @@ export class PluginProcess {
    * (by default the outputs less the gate's computed ones, taskId/taskName kept when `matchBy` names them).
    */
   diff(name: string, id: string, olds: Props, news: Props, oldInputs: Props = inputsOf(olds)) {
-    const req = new providerPb.DiffRequest();
-    req.setUrn(gateUrn(name));
+    const req = diffRequest(gateUrn(name), olds, oldInputs, news);
     req.setId(id);
-    req.setOlds(Struct.fromJavaScript(olds as never));
-    req.setOldInputs(Struct.fromJavaScript(oldInputs as never));
-    req.setNews(Struct.fromJavaScript(news as never));
-    const C = providerPb.DiffResponse.DiffChanges;
     return this.unary("diff", req, (r: providerPb.DiffResponse) => ({
-      changes: r.getChanges() === C.DIFF_SOME ? "some" : r.getChanges() === C.DIFF_NONE ? "none" : "unknown",
+      changes: changesOf(r),
       diffs: r.getDiffsList(),
       replaces: r.getReplacesList(),
       detailed: detailedKinds(r),
@@ -285,6 +272,22 @@ export class PluginProcess {
     this.client.close();
     await stopProcess(this.child);
   }
+}
+
+/** A Diff or DiffConfig request: recorded outputs and inputs, and the new inputs. */
+function diffRequest(urn: string, olds: Props, oldInputs: Props, news: Props): providerPb.DiffRequest {
+  const req = new providerPb.DiffRequest();
+  req.setUrn(urn);
+  req.setOlds(Struct.fromJavaScript(olds as never));
+  req.setOldInputs(Struct.fromJavaScript(oldInputs as never));
+  req.setNews(Struct.fromJavaScript(news as never));
+  return req;
+}
+
+/** A DiffResponse's verdict. */
+function changesOf(r: providerPb.DiffResponse): "some" | "none" | "unknown" {
+  const C = providerPb.DiffResponse.DiffChanges;
+  return r.getChanges() === C.DIFF_SOME ? "some" : r.getChanges() === C.DIFF_NONE ? "none" : "unknown";
 }
 
 /** The detailed diff's kind per property (PropertyDiff.Kind: ADD 0, DELETE 2, UPDATE 4). */
